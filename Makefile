@@ -1,0 +1,61 @@
+# The one list of the portal's commands. `make help` describes them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= 1
+PORT ?= 8000
+LOCAL := DEBUG=true
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+static/build/portal.css: node_modules/.package-lock.json static/scss/portal.scss
+	npm run --silent build
+
+.PHONY: install
+install: $(BIN)/activate static/build/portal.css ## Install Python and npm packages and build the GOV.UK styles
+
+.PHONY: run
+run: install ## Serve the portal with demo data at http://127.0.0.1:8000 (SQLite, tasks in-process, mail to var/mail)
+	mkdir -p var/mail
+	$(LOCAL) $(BIN)/python manage.py migrate --no-input
+	$(LOCAL) $(BIN)/python manage.py seed_demo
+	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with a demo account above."
+	$(LOCAL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+.PHONY: test
+test: install ## Run the whole suite: ruff, migrations check and pytest (PostgreSQL, Redis, SMTP, Chromium)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(LOCAL) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: install ## Run the benchmark scenarios at SCALE (default 1); figures in var/bench/results.json
+	$(BIN)/python -m tests.bench.run --scale $(SCALE)
+
+.PHONY: format
+format: install ## Reformat the code and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+.PHONY: worker
+worker: install ## Run a Celery worker with beat (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A portal worker --beat --loglevel INFO
+
+.PHONY: clean
+clean: ## Remove the local database, mail and built files
+	rm -rf var static/build staticfiles

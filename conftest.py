@@ -1,0 +1,106 @@
+"""Fixtures shared by every app's tests: people in each role, a real SMTP server, real services."""
+
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+from aiosmtpd.controller import Controller
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(name: str, url: str | None) -> str:
+    """Skip when a service is absent on a developer's machine; fail in CI, where it must be there."""
+    if url:
+        parsed = urlparse(url)
+        try:
+            with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+                return url
+        except OSError as error:
+            reason = f"{name} at {url} is not reachable: {error}"
+    else:
+        reason = f"{name} is not configured"
+    if IN_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@dataclass
+class SmtpSink:
+    """A real SMTP server on localhost that keeps what it receives."""
+
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        with self.lock:
+            self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink(host="127.0.0.1", port=0)
+    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    sink.port = controller.port
+    yield sink
+    controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _mail_through_outbox_to_smtp(settings, smtp_sink):
+    """pytest-django swaps in the in-memory mail backend; put the outbox and a real SMTP server back."""
+    settings.EMAIL_BACKEND = "portal.outbox.backend.OutboxBackend"
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_sink.host
+    settings.EMAIL_PORT = smtp_sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    smtp_sink.clear()
+    yield
+
+
+@pytest.fixture
+def provider_a(db):
+    from directory.tests.factories import ProviderOrganisationFactory
+
+    return ProviderOrganisationFactory(name="Provider A Care Ltd")
+
+
+@pytest.fixture
+def provider_b(db):
+    from directory.tests.factories import ProviderOrganisationFactory
+
+    return ProviderOrganisationFactory(name="Provider B Homecare Ltd")
+
+
+@pytest.fixture
+def users(db, provider_a, provider_b):
+    """One signed-in person per role, as the permission matrix names them."""
+    from portal.tests.factories import DirectorFactory, OfficerFactory, ProviderUserFactory, SuperuserFactory
+
+    return {
+        "anonymous": None,
+        "provider_a": ProviderUserFactory(email="a@provider-a.example.org", provider_organisation=provider_a),
+        "provider_b": ProviderUserFactory(email="b@provider-b.example.org", provider_organisation=provider_b),
+        "officer": OfficerFactory(email="officer@council.example.org"),
+        "director": DirectorFactory(email="director@council.example.org"),
+        "superuser": SuperuserFactory(email="admin@council.example.org"),
+    }

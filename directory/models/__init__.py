@@ -1,0 +1,4 @@
+from .providers import ProviderOrganisation
+from .reference import Area, ServiceType
+
+__all__ = ["Area", "ProviderOrganisation", "ServiceType"]

@@ -1,0 +1,21 @@
+from django.views.generic import DetailView, ListView
+
+from directory import selectors
+from portal.permissions import CouncilStaffRequiredMixin
+
+
+class ProviderListView(CouncilStaffRequiredMixin, ListView):
+    template_name = "directory/provider_list.html"
+    context_object_name = "providers"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.provider_organisations_visible_to(self.request.user)
+
+
+class ProviderDetailView(DetailView):
+    template_name = "directory/provider_detail.html"
+    context_object_name = "provider"
+
+    def get_queryset(self):
+        return selectors.provider_organisations_visible_to(self.request.user)

@@ -1,0 +1,59 @@
+"""Fill the database with deterministic demo data; running it again changes nothing."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from directory import demo as directory_demo
+from portal import roles
+from portal.models import User
+
+DEMO_USERS = [
+    # (email, full name, roles, belongs to the demo provider)
+    (
+        "officer@example.org",
+        "Olivia Officer",
+        [roles.OFFICER, roles.DIRECTORY_EDITOR, roles.ENGAGEMENT_MANAGER],
+        False,
+    ),
+    ("director@example.org", "Dev Director", [roles.DIRECTOR], False),
+    ("provider@example.org", "Priya Provider", [roles.PROVIDER_USER], True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo providers and the demo users officer@, director@ and provider@example.org."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiplies the volumes (1: about 200 providers)."
+        )
+
+    def handle(self, *args, scale: int, **options) -> None:
+        if scale < 1:
+            self.stderr.write("--scale must be 1 or more")
+            raise SystemExit(2)
+        with transaction.atomic():
+            created = directory_demo.seed_providers(scale=scale)
+            users_created = self._seed_users()
+        self.stdout.write(f"Providers created: {created}; demo users created: {users_created}.")
+        self.stdout.write(f"Demo sign-ins (password for each: {settings.DEMO_PASSWORD}):")
+        for email, _, role_list, _ in DEMO_USERS:
+            self.stdout.write(f"  {email}  ({', '.join(role_list)})")
+
+    def _seed_users(self) -> int:
+        created = 0
+        provider = directory_demo.demo_provider()
+        for email, full_name, role_list, is_provider in DEMO_USERS:
+            if User.objects.filter(email=email).exists():
+                continue
+            user = User.objects.create_user(
+                email=email,
+                password=settings.DEMO_PASSWORD,
+                full_name=full_name,
+                provider_organisation=provider if is_provider else None,
+            )
+            user.groups.set(Group.objects.filter(name__in=role_list))
+            created += 1
+        return created

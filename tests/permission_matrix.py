@@ -1,0 +1,81 @@
+"""The permission matrix: every URL of the project against every kind of visitor, with the status each gets.
+
+Each part of the portal adds rows for its URLs here. `test_permission_matrix.py` fails when a named URL has
+no row, so a new page cannot ship without saying who may see it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "provider_a", "provider_b", "officer", "director", "superuser")
+SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
+
+# URL namespaces covered by a single row rather than one per URL.
+NAMESPACES_COVERED_WHOLE = {"admin"}
+
+
+@dataclass(frozen=True)
+class Row:
+    url_name: str
+    expected: dict[str, int | tuple[int, ...]]
+    kwargs: Callable[[dict], dict] = field(default=lambda objects: {})
+    method: str = "get"
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        missing = set(ROLES) - set(self.expected)
+        if missing:
+            raise ValueError(f"{self.url_name}: no expected status for {sorted(missing)}")
+
+    @property
+    def id(self) -> str:
+        return f"{self.method.upper()} {self.url_name}{' ' + self.label if self.label else ''}"
+
+
+def signed_in(status: int, anonymous: int = SIGN_IN) -> dict[str, int]:
+    """Every signed-in visitor gets `status`."""
+    return {"anonymous": anonymous, **{role: status for role in ROLES if role != "anonymous"}}
+
+
+def council_only(status: int = 200, providers: int = 403) -> dict[str, int]:
+    return {
+        "anonymous": SIGN_IN,
+        "provider_a": providers,
+        "provider_b": providers,
+        "officer": status,
+        "director": status,
+        "superuser": status,
+    }
+
+
+def provider_a_record(status: int = 200) -> dict[str, int]:
+    """A private record of provider A: its own users and council staff see it; provider B gets a 404."""
+    return {**council_only(status), "provider_a": status, "provider_b": 404}
+
+
+MATRIX: list[Row] = [
+    # portal
+    Row("home", signed_in(200)),
+    Row("floor", signed_in(200)),
+    Row("healthz", {role: (200, 503) for role in ROLES}),
+    Row("login", {**signed_in(302), "anonymous": 200}),
+    Row("logout", signed_in(302, anonymous=302), method="post"),
+    Row("password_reset", signed_in(200, anonymous=200)),
+    Row("password_reset_done", signed_in(200, anonymous=200)),
+    Row(
+        "password_reset_confirm",
+        signed_in(200, anonymous=200),
+        kwargs=lambda objects: {"uidb64": "MQ", "token": "not-a-real-token"},
+        label="with an invalid link",
+    ),
+    Row("password_reset_complete", signed_in(200, anonymous=200)),
+    Row("admin:index", {**signed_in(302), "superuser": 200}),
+    # directory
+    Row("directory:provider-list", council_only()),
+    Row(
+        "directory:provider-detail",
+        provider_a_record(),
+        kwargs=lambda objects: {"pk": objects["provider_a"].pk},
+        label="of provider A",
+    ),
+]
