@@ -1,0 +1,34 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from portal import roles
+from portal.tests.factories import DirectorFactory, OfficerFactory, ProviderUserFactory, SuperuserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_exists_as_a_group():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
+
+
+@pytest.mark.parametrize(
+    ("role", "permission", "granted"),
+    [
+        (roles.OFFICER, "directory.view_providerorganisation", True),
+        (roles.OFFICER, "directory.change_providerorganisation", False),
+        (roles.DIRECTORY_EDITOR, "directory.change_providerorganisation", True),
+        (roles.DIRECTOR, "directory.view_providerorganisation", True),
+        (roles.PROVIDER_USER, "directory.view_providerorganisation", False),
+    ],
+)
+def test_roles_hold_model_permissions(role, permission, granted):
+    user = OfficerFactory(roles=[role])
+
+    assert user.has_perm(permission) is granted
+
+
+def test_home_page_kind_follows_the_role():
+    assert roles.home_kind(ProviderUserFactory()) == "provider"
+    assert roles.home_kind(DirectorFactory()) == "director"
+    assert roles.home_kind(OfficerFactory()) == "officer"
+    assert roles.home_kind(SuperuserFactory()) == "officer"
