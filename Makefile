@@ -16,7 +16,7 @@ help: ## List the commands
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet '.[dev]'
 	touch $(BIN)/activate
 
 node_modules/.package-lock.json: package.json package-lock.json
