@@ -31,8 +31,9 @@ def check_broker() -> Check:
     from portal.celery import app
 
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        # One quick retry, not kombu's default two-second sleep before it: a probe must answer promptly.
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as error:  # noqa: BLE001
         return Check(False, f"{type(error).__name__}: {error}")
     return Check(True, "reachable")

@@ -14,9 +14,6 @@ from portal.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-# Failures a later attempt may cure: connection refused, timeouts, 4xx replies.
-TEMPORARY_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
-
 
 def outbox_message_record(*, email_message: EmailMessage) -> OutboxMessage:
     """Store a message to send; the delivery task is queued when the surrounding transaction commits."""
@@ -35,7 +32,8 @@ def _queue_delivery(message_id: int) -> None:
     from portal.tasks import deliver_outbox_message
 
     try:
-        deliver_outbox_message.delay(message_id)
+        # No publish retries: with the broker down the user's request must not wait; the sweep delivers it.
+        deliver_outbox_message.apply_async((message_id,), retry=False)
     except Exception:  # noqa: BLE001 - the broker being down must not fail the user's action
         logger.warning(
             "Could not queue outbox message %s; the sweep will deliver it", message_id, exc_info=True
@@ -47,7 +45,7 @@ def _retry_delay(attempts: int) -> timedelta:
 
 
 def outbox_message_deliver(*, message_id: int) -> str:
-    """Send one pending message if it is due. Safe to call twice: a sent message is never sent again."""
+    """Send one pending message now. Safe to call twice: a sent or failed message is never sent again."""
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -59,7 +57,7 @@ def outbox_message_deliver(*, message_id: int) -> str:
         message.attempts += 1
         try:
             _send(message)
-        except TEMPORARY_ERRORS + (smtplib.SMTPException,) as error:
+        except Exception as error:  # noqa: BLE001 - an attempt that raised must still be counted
             return _record_failure(message, error)
         message.status = OutboxMessage.Status.SENT
         message.sent_at = timezone.now()
@@ -74,17 +72,29 @@ def _send(message: OutboxMessage) -> None:
     connection.send_messages([_StoredEmail(raw, message.from_email, message.recipients)])
 
 
+# The mail server could not be reached at all: every other message would fail the same way now.
+_UNREACHABLE = (ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A 5xx reply will not change on a later attempt; connection failures and 4xx replies may."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        # Raised when every recipient was refused, each with its own reply: "450 mailbox busy" is temporary.
+        return all(500 <= code < 600 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    # An address Django cannot put on the wire ("Invalid address") fails the same way every time.
+    return isinstance(error, ValueError)
+
+
 def _record_failure(message: OutboxMessage, error: Exception) -> str:
-    permanent = isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused) or (
-        isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
-    )
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if permanent or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if _is_permanent(error) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         message.status = OutboxMessage.Status.FAILED
         outcome = "failed"
     else:
         message.next_attempt_at = timezone.now() + _retry_delay(message.attempts)
-        outcome = "retry"
+        outcome = "unreachable" if isinstance(error, _UNREACHABLE) else "retry"
     message.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "updated_at"])
     logger.warning("Outbox message %s: %s (%s)", message.pk, outcome, message.last_error)
     return outcome
@@ -99,11 +109,17 @@ def outbox_due_message_ids(*, limit: int = 500) -> list[int]:
 
 
 def outbox_flush() -> dict[str, int]:
-    """Deliver every message that is due, one at a time; used by the periodic sweep."""
+    """Deliver every message that is due, one at a time; used by the periodic sweep.
+
+    Stops at the first message the mail server could not be reached for: the rest would wait out the same
+    timeout one by one, and the next sweep tries again.
+    """
     outcomes: dict[str, int] = {}
     for message_id in outbox_due_message_ids():
         outcome = outbox_message_deliver(message_id=message_id)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if outcome == "unreachable":
+            break
     return outcomes
 
 
