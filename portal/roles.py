@@ -28,3 +28,44 @@ def home_kind(user) -> str:
     if DIRECTOR in role_names(user):
         return "director"
     return "officer"
+
+
+# What each role may do, as model permissions. A part of the portal that adds models adds its rows here.
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    OFFICER: [("directory", "view_providerorganisation")],
+    DIRECTORY_EDITOR: [
+        ("directory", "view_providerorganisation"),
+        ("directory", "add_providerorganisation"),
+        ("directory", "change_providerorganisation"),
+    ],
+    ENGAGEMENT_MANAGER: [("directory", "view_providerorganisation")],
+    DIRECTOR: [("directory", "view_providerorganisation")],
+    PROVIDER_USER: [],
+}
+
+
+def sync_role_permissions(apps) -> None:
+    """Make each role's group hold exactly the permissions above."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in codenames
+        ]
+        group.permissions.set(permissions)
+
+
+def roles_after_migrate(**kwargs) -> None:
+    """Keep the roles in step with ROLE_PERMISSIONS after every migrate, and after a test database is flushed.
+
+    The data migration made the roles as they were then; this brings them up to date with the code.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    # Other apps' permissions may not be made yet: post_migrate reaches the apps one at a time.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    sync_role_permissions(apps)

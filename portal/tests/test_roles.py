@@ -32,3 +32,21 @@ def test_home_page_kind_follows_the_role():
     assert roles.home_kind(DirectorFactory()) == "director"
     assert roles.home_kind(OfficerFactory()) == "officer"
     assert roles.home_kind(SuperuserFactory()) == "officer"
+
+
+def test_roles_hold_exactly_the_permissions_the_code_lists():
+    for role, codenames in roles.ROLE_PERMISSIONS.items():
+        held = set(
+            Group.objects.get(name=role).permissions.values_list("content_type__app_label", "codename")
+        )
+        assert held == set(codenames), role
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_come_back_after_the_database_is_flushed():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert set(Group.objects.values_list("name", flat=True)) == set(roles.ALL_ROLES)
+    assert OfficerFactory().has_perm("directory.view_providerorganisation")
