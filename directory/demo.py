@@ -91,7 +91,7 @@ _SUFFIXES = [
     "LLP",
     "Group",
     "Charity",
-    "Services Ltd",
+    "UK Ltd",
     "and Co",
     "Partners",
 ]

@@ -7,14 +7,13 @@ from directory.models import ProviderOrganisation
 from portal import roles
 from portal.models import User
 
-pytestmark = pytest.mark.django_db
-
 
 def _seed(capsys) -> str:
     call_command("seed_demo")
     return capsys.readouterr().out
 
 
+@pytest.mark.django_db
 def test_seed_demo_creates_a_county_of_providers_and_the_demo_users(capsys, settings):
     output = _seed(capsys)
 
@@ -31,6 +30,7 @@ def test_seed_demo_creates_a_county_of_providers_and_the_demo_users(capsys, sett
         assert client.get(reverse("home")).status_code == 200
 
 
+@pytest.mark.django_db
 def test_running_seed_demo_again_changes_nothing(capsys):
     _seed(capsys)
     before = list(ProviderOrganisation.objects.order_by("pk").values_list("pk", "name", "tier", "updated_at"))
@@ -46,6 +46,7 @@ def test_running_seed_demo_again_changes_nothing(capsys):
     assert ProviderOrganisation.areas.through.objects.count() == links_before
 
 
+@pytest.mark.django_db
 def test_seed_demo_is_the_same_on_every_database(capsys):
     from directory.demo import provider_names
 
@@ -55,7 +56,16 @@ def test_seed_demo_is_the_same_on_every_database(capsys):
     assert ProviderOrganisation.objects.filter(name=provider_names(1)[0]).exists()
 
 
+@pytest.mark.django_db
 def test_seed_demo_scale_multiplies_the_providers(capsys):
     call_command("seed_demo", "--scale", "2")
 
     assert ProviderOrganisation.objects.count() == 400
+
+
+def test_demo_provider_names_stay_unique_up_to_scale_fifty():
+    from directory.demo import PROVIDERS_PER_SCALE, provider_names
+
+    names = provider_names(PROVIDERS_PER_SCALE * 50)
+
+    assert len(set(names)) == len(names) == 10_000
