@@ -94,6 +94,7 @@ def provider_b(db):
 @pytest.fixture
 def users(db, provider_a, provider_b):
     """One signed-in person per role, as the permission matrix names them."""
+    from portal import roles
     from portal.tests.factories import DirectorFactory, OfficerFactory, ProviderUserFactory, SuperuserFactory
 
     return {
@@ -101,6 +102,30 @@ def users(db, provider_a, provider_b):
         "provider_a": ProviderUserFactory(email="a@provider-a.example.org", provider_organisation=provider_a),
         "provider_b": ProviderUserFactory(email="b@provider-b.example.org", provider_organisation=provider_b),
         "officer": OfficerFactory(email="officer@council.example.org"),
+        "editor": OfficerFactory(
+            email="editor@council.example.org", roles=[roles.OFFICER, roles.DIRECTORY_EDITOR]
+        ),
         "director": DirectorFactory(email="director@council.example.org"),
         "superuser": SuperuserFactory(email="admin@council.example.org"),
+    }
+
+
+@pytest.fixture
+def matrix_objects(db, provider_a, provider_b):
+    """Records the permission matrix's URLs point at: provider A's private records, and council entries."""
+    from directory.tests import factories
+
+    team = factories.TeamFactory(name="Contract Management Mid")
+    officer_record = factories.OfficerFactory(full_name="Morgan Matrix", team=team)
+    return {
+        "provider_a": provider_a,
+        "provider_b": provider_b,
+        "directorate": team.directorate,
+        "team": team,
+        "officer_record": officer_record,
+        "successor": factories.OfficerFactory(full_name="Sasha Successor", team=team),
+        "topic": factories.topic("safeguarding"),
+        "responsibility": factories.ResponsibilityFactory(officer=officer_record, team=team),
+        "provider_person_a": factories.ProviderPersonFactory(provider=provider_a),
+        "proposal_a": factories.ContactProposalFactory(provider=provider_a),
     }

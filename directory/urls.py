@@ -1,10 +1,12 @@
-from django.urls import path
-
-from directory import views
+from directory.views import editing, handover, proposals, providers, search, transfer
 
 app_name = "directory"
 
 urlpatterns = [
-    path("providers/", views.ProviderListView.as_view(), name="provider-list"),
-    path("providers/<int:pk>/", views.ProviderDetailView.as_view(), name="provider-detail"),
+    *providers.urlpatterns,
+    *search.urlpatterns,
+    *editing.urlpatterns,
+    *handover.urlpatterns,
+    *proposals.urlpatterns,
+    *transfer.urlpatterns,
 ]

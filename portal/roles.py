@@ -31,15 +31,29 @@ def home_kind(user) -> str:
 
 
 # What each role may do, as model permissions. A part of the portal that adds models adds its rows here.
+_DIRECTORY_MODELS = [
+    "directorate",
+    "team",
+    "officer",
+    "responsibility",
+    "providerorganisation",
+    "providerperson",
+    "providerassociation",
+    "contactproposal",
+    "handover",
+]
+_VIEW_DIRECTORY = [("directory", f"view_{model}") for model in _DIRECTORY_MODELS]
+_EDIT_DIRECTORY = [
+    ("directory", f"{action}_{model}")
+    for model in _DIRECTORY_MODELS
+    for action in ("add", "change", "delete")
+]
+
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    OFFICER: [("directory", "view_providerorganisation")],
-    DIRECTORY_EDITOR: [
-        ("directory", "view_providerorganisation"),
-        ("directory", "add_providerorganisation"),
-        ("directory", "change_providerorganisation"),
-    ],
-    ENGAGEMENT_MANAGER: [("directory", "view_providerorganisation")],
-    DIRECTOR: [("directory", "view_providerorganisation")],
+    OFFICER: _VIEW_DIRECTORY,
+    DIRECTORY_EDITOR: _VIEW_DIRECTORY + _EDIT_DIRECTORY,
+    ENGAGEMENT_MANAGER: _VIEW_DIRECTORY,
+    DIRECTOR: _VIEW_DIRECTORY,
     PROVIDER_USER: [],
 }
 

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from directory.models import ProviderOrganisation
-from directory.selectors import provider_organisations_visible_to
+from directory.selectors.providers import provider_organisations_visible_to
 
 
 def home_summary(*, user, kind: str) -> dict:

@@ -1,13 +1,14 @@
 """The permission matrix: every URL of the project against every kind of visitor, with the status each gets.
 
-Each part of the portal adds rows for its URLs here. `test_permission_matrix.py` fails when a named URL has
+Each part of the portal adds rows for its URLs here or in its own `matrix_*.py` module listed in `_all_rows`.
+A row's `kwargs` gets the objects made by the `matrix_objects` fixture (root conftest.py). `test_permission_matrix.py` fails when a named URL has
 no row, so a new page cannot ship without saying who may see it.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "provider_a", "provider_b", "officer", "director", "superuser")
+ROLES = ("anonymous", "provider_a", "provider_b", "officer", "editor", "director", "superuser")
 SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
 
 # URL namespaces covered by a single row rather than one per URL.
@@ -43,9 +44,15 @@ def council_only(status: int = 200, providers: int = 403) -> dict[str, int]:
         "provider_a": providers,
         "provider_b": providers,
         "officer": status,
+        "editor": status,
         "director": status,
         "superuser": status,
     }
+
+
+def editors_only(status: int = 200, others: int = 403) -> dict[str, int]:
+    """Changes to the who's-who: directory editors (and superusers) only."""
+    return {**council_only(others), "editor": status, "superuser": status}
 
 
 def provider_a_record(status: int = 200) -> dict[str, int]:
@@ -53,7 +60,7 @@ def provider_a_record(status: int = 200) -> dict[str, int]:
     return {**council_only(status), "provider_a": status, "provider_b": 404}
 
 
-MATRIX: list[Row] = [
+PORTAL_ROWS: list[Row] = [
     # portal
     Row("home", signed_in(200)),
     Row("floor", signed_in(200)),
@@ -70,7 +77,6 @@ MATRIX: list[Row] = [
     ),
     Row("password_reset_complete", signed_in(200, anonymous=200)),
     Row("admin:index", {**signed_in(302), "superuser": 200}),
-    # directory
     Row("directory:provider-list", council_only()),
     Row(
         "directory:provider-detail",
@@ -79,3 +85,21 @@ MATRIX: list[Row] = [
         label="of provider A",
     ),
 ]
+
+
+def _all_rows() -> list[Row]:
+    from directory.tests import (
+        matrix_editing,
+        matrix_handover,
+        matrix_proposals,
+        matrix_search,
+        matrix_transfer,
+    )
+
+    rows = list(PORTAL_ROWS)
+    for module in (matrix_search, matrix_editing, matrix_handover, matrix_proposals, matrix_transfer):
+        rows.extend(module.ROWS)
+    return rows
+
+
+MATRIX: list[Row] = _all_rows()

@@ -35,11 +35,11 @@ def test_permission_matrix_rows_name_real_urls():
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.id)
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(row, role, users, provider_a, provider_b):
+def test_permission_matrix(row, role, users, matrix_objects):
     client = Client()
     if users[role] is not None:
         client.force_login(users[role])
-    url = reverse(row.url_name, kwargs=row.kwargs({"provider_a": provider_a, "provider_b": provider_b}))
+    url = reverse(row.url_name, kwargs=row.kwargs(matrix_objects))
     response = getattr(client, row.method)(url)
     expected = row.expected[role]
     acceptable = expected if isinstance(expected, tuple) else (expected,)

@@ -1,4 +1,21 @@
-from .providers import ProviderOrganisation
-from .reference import Area, ServiceType
+from .council import Directorate, Officer, Team
+from .handover import Handover
+from .providers import ContactProposal, ProviderAssociation, ProviderOrganisation, ProviderPerson
+from .reference import Area, ClientGroup, ServiceType, Topic
+from .responsibilities import Responsibility
 
-__all__ = ["Area", "ProviderOrganisation", "ServiceType"]
+__all__ = [
+    "Area",
+    "ClientGroup",
+    "ContactProposal",
+    "Directorate",
+    "Handover",
+    "Officer",
+    "ProviderAssociation",
+    "ProviderOrganisation",
+    "ProviderPerson",
+    "Responsibility",
+    "ServiceType",
+    "Team",
+    "Topic",
+]

@@ -1,25 +1,45 @@
-"""The county's areas and the types of care service: the shared words every part filters by."""
+"""The shared words every part filters by: areas, service types, client groups and topics."""
 
 from django.db import models
 
 
-class Area(models.Model):
+class _Named(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
     class Meta:
+        abstract = True
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
 
 
-class ServiceType(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+class Area(_Named):
+    """One of the county's areas: North East, Mid, South, West."""
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(_Named.Meta):
+        pass
 
-    def __str__(self) -> str:
-        return self.name
+
+class ServiceType(_Named):
+    """A type of care service: residential, nursing, home care and so on."""
+
+    class Meta(_Named.Meta):
+        pass
+
+
+class ClientGroup(_Named):
+    """A group of people supported: older people, learning disability, mental health and so on."""
+
+    class Meta(_Named.Meta):
+        pass
+
+
+class Topic(_Named):
+    """Something a provider may need help with, such as safeguarding or payments and invoices."""
+
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta(_Named.Meta):
+        pass

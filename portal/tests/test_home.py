@@ -12,7 +12,7 @@ HOME_MAX_QUERIES = 6
 
 @pytest.fixture
 def county():
-    return ProviderOrganisationFactory.create_batch(30, tier=1)
+    return ProviderOrganisationFactory.create_batch(30, tier_one=True)
 
 
 def test_officer_home_counts_providers_and_links_to_the_who_is_who(

@@ -38,7 +38,7 @@ def test_running_seed_demo_again_changes_nothing(capsys):
 
     output = _seed(capsys)
 
-    assert "Providers created: 0; demo users created: 0." in output
+    assert "Created: 0 officers, 0 responsibilities, 0 providers, 0 provider people, 0 demo users." in output
     assert (
         list(ProviderOrganisation.objects.order_by("pk").values_list("pk", "name", "tier", "updated_at"))
         == before
@@ -64,7 +64,7 @@ def test_seed_demo_scale_multiplies_the_providers(capsys):
 
 
 def test_demo_provider_names_stay_unique_up_to_scale_fifty():
-    from directory.demo import PROVIDERS_PER_SCALE, provider_names
+    from directory.demo.providers import PROVIDERS_PER_SCALE, provider_names
 
     names = provider_names(PROVIDERS_PER_SCALE * 50)
 

@@ -35,9 +35,13 @@ class Command(BaseCommand):
             self.stderr.write("--scale must be 1 or more")
             raise SystemExit(2)
         with transaction.atomic():
-            created = directory_demo.seed_providers(scale=scale)
-            users_created = self._seed_users()
-        self.stdout.write(f"Providers created: {created}; demo users created: {users_created}.")
+            created = directory_demo.seed_directory(scale=scale)
+            created["demo users"] = self._seed_users()
+        self.stdout.write(
+            "Created: "
+            + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in created.items())
+            + "."
+        )
         self.stdout.write(f"Demo sign-ins (password for each: {settings.DEMO_PASSWORD}):")
         for email, _, role_list, _ in DEMO_USERS:
             self.stdout.write(f"  {email}  ({', '.join(role_list)})")
@@ -55,5 +59,7 @@ class Command(BaseCommand):
                 provider_organisation=provider if is_provider else None,
             )
             user.groups.set(Group.objects.filter(name__in=role_list))
+            if roles.DIRECTORY_EDITOR in role_list:
+                directory_demo.link_demo_officer(user)
             created += 1
         return created

@@ -1,6 +1,7 @@
+from django.urls import path
 from django.views.generic import DetailView, ListView
 
-from directory import selectors
+from directory.selectors import providers as selectors
 from portal.permissions import CouncilStaffRequiredMixin
 
 
@@ -19,3 +20,9 @@ class ProviderDetailView(DetailView):
 
     def get_queryset(self):
         return selectors.provider_organisations_visible_to(self.request.user)
+
+
+urlpatterns = [
+    path("providers/", ProviderListView.as_view(), name="provider-list"),
+    path("providers/<int:pk>/", ProviderDetailView.as_view(), name="provider-detail"),
+]

@@ -1,0 +1,1 @@
+"""Reads of the who's-who that screens need, one module per screen family."""
