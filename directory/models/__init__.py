@@ -3,6 +3,7 @@ from .handover import Handover
 from .providers import ContactProposal, ProviderAssociation, ProviderOrganisation, ProviderPerson
 from .reference import Area, ClientGroup, ServiceType, Topic
 from .responsibilities import Responsibility
+from .verification import VerificationReminder
 
 __all__ = [
     "Area",
@@ -18,4 +19,5 @@ __all__ = [
     "ServiceType",
     "Team",
     "Topic",
+    "VerificationReminder",
 ]

@@ -19,3 +19,18 @@ class Verified(models.Model):
 
     class Meta:
         abstract = True
+
+
+class VerificationReminder(models.Model):
+    """That an owner was sent their entries needing checking in a given month, so the job never sends twice."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month the reminder was for.")
+    entries = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "month"], name="one_verification_reminder_a_month")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.month:%B %Y}"
