@@ -8,9 +8,11 @@ os.environ.setdefault("DATABASE_URL", "postgres://portal:portal@127.0.0.1:5432/p
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from .base import *  # noqa: E402,F403
-from .base import EMAIL_HOST, STORAGES, VAR_DIR, env  # noqa: E402
+from .base import DATABASES, EMAIL_HOST, STORAGES, VAR_DIR, env  # noqa: E402
 
 ALLOWED_HOSTS = ["*"]
+# One test database per pytest process, so that runs side by side never drop each other's database.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
