@@ -30,7 +30,9 @@ class VerificationReminder(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "month"], name="one_verification_reminder_a_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "month"], name="one_verification_reminder_a_month")
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner} {self.month:%B %Y}"
