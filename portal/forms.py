@@ -8,6 +8,8 @@ from django.contrib.auth import forms as auth_forms
 
 def _helper(*fields: Field, submit: str) -> FormHelper:
     helper = FormHelper()
+    # The page template holds the <form> element, with its CSRF token and error summary.
+    helper.form_tag = False
     helper.label_size = Size.SMALL
     helper.layout = Layout(*fields, Button("submit", submit))
     return helper

@@ -1,24 +1,13 @@
 """The county's four areas and the main types of care service."""
 
 from django.db import migrations
-from django.utils.text import slugify
 
-AREAS = ["North East", "Mid", "South", "West"]
-SERVICE_TYPES = [
-    "Residential care",
-    "Nursing care",
-    "Home care",
-    "Supported living",
-    "Day opportunities",
-    "Specialist services",
-]
+from directory.reference_data import AREAS, SERVICE_TYPES, ensure_named
 
 
 def add_reference(apps, schema_editor):
-    for model_name, names in (("Area", AREAS), ("ServiceType", SERVICE_TYPES)):
-        model = apps.get_model("directory", model_name)
-        for name in names:
-            model.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    ensure_named(apps.get_model("directory", "Area"), AREAS)
+    ensure_named(apps.get_model("directory", "ServiceType"), SERVICE_TYPES)
 
 
 def remove_reference(apps, schema_editor):

@@ -40,6 +40,7 @@ def test_empty_sign_in_form_asks_for_each_field(client):
     assert "Enter your email address" in page
     assert "Enter your password" in page
     assert page.count("govuk-error-summary__list") == 1
+    assert page.count("<form") == 1, "the form must not be nested in another"
 
 
 def test_repeated_failed_sign_ins_are_throttled_even_with_the_right_password(client, settings):

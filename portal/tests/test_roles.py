@@ -43,10 +43,14 @@ def test_roles_hold_exactly_the_permissions_the_code_lists():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_roles_come_back_after_the_database_is_flushed():
+def test_roles_and_reference_data_come_back_after_the_database_is_flushed():
     from django.core.management import call_command
+
+    from directory.models import Area, Topic
 
     call_command("flush", interactive=False, verbosity=0)
 
+    assert Area.objects.count() == 4
+    assert Topic.objects.filter(slug="safeguarding").exists()
     assert set(Group.objects.values_list("name", flat=True)) == set(roles.ALL_ROLES)
     assert OfficerFactory().has_perm("directory.view_providerorganisation")
