@@ -4,18 +4,55 @@ They are written to django-celery-beat's tables after each migrate, only when mi
 administrator's later changes in the admin are kept.
 """
 
+from dataclasses import dataclass
+
+TIME_ZONE = "Europe/London"
+
+
+@dataclass(frozen=True)
+class Crontab:
+    """A time of day on given days, in the council's time zone, as cron writes it."""
+
+    minute: str = "0"
+    hour: str = "*"
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+    day_of_week: str = "*"
+
+
 SCHEDULES = [
-    # (name, task, every N seconds)
+    # (name, task, every N seconds or a Crontab)
     ("Record the worker heartbeat", "portal.tasks.record_heartbeat", 60),
     ("Deliver due outbox messages", "portal.tasks.flush_outbox", 60),
+    (
+        "Email owners their who's-who entries that need checking",
+        "directory.tasks.send_stale_entry_reminders",
+        Crontab(minute="0", hour="8", day_of_month="1"),
+    ),
 ]
 
 
 def ensure_periodic_tasks(**kwargs) -> None:
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+    from django_celery_beat.models import PeriodicTask
 
-    for name, task, every in SCHEDULES:
+    for name, task, when in SCHEDULES:
         if PeriodicTask.objects.filter(name=name).exists():
             continue
-        interval, _ = IntervalSchedule.objects.get_or_create(every=every, period=IntervalSchedule.SECONDS)
-        PeriodicTask.objects.create(name=name, task=task, interval=interval)
+        PeriodicTask.objects.create(name=name, task=task, **_schedule(when))
+
+
+def _schedule(when: int | Crontab) -> dict:
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule
+
+    if isinstance(when, Crontab):
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=when.minute,
+            hour=when.hour,
+            day_of_month=when.day_of_month,
+            month_of_year=when.month_of_year,
+            day_of_week=when.day_of_week,
+            timezone=TIME_ZONE,
+        )
+        return {"crontab": crontab}
+    interval, _ = IntervalSchedule.objects.get_or_create(every=when, period=IntervalSchedule.SECONDS)
+    return {"interval": interval}

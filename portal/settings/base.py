@@ -204,6 +204,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+DIRECTORY_STALE_AFTER_DAYS = env.int("DIRECTORY_STALE_AFTER_DAYS", default=182)
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="relationship-portal-demo")
 
 LOGGING = {
