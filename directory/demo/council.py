@@ -246,4 +246,9 @@ def link_demo_officer(user) -> Officer:
             "owner": user,
         },
     )
+    # The demo officer keeps the contract management entries up to date, so "needs checking" has an owner.
+    contract_teams = Team.objects.filter(name__startswith="Contract Management", owner__isnull=True)
+    Officer.objects.filter(team__in=contract_teams, owner__isnull=True).update(owner=user)
+    Responsibility.objects.filter(team__in=contract_teams, owner__isnull=True).update(owner=user)
+    contract_teams.update(owner=user)
     return officer
