@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic import DetailView, ListView
 
+from directory.selectors import provider_page
 from directory.selectors import providers as selectors
 from portal.permissions import CouncilStaffRequiredMixin
 
@@ -15,11 +16,16 @@ class ProviderListView(CouncilStaffRequiredMixin, ListView):
 
 
 class ProviderDetailView(DetailView):
+    """A provider's page: its record, key people and named council contacts. Another provider's is a 404."""
+
     template_name = "directory/provider_detail.html"
     context_object_name = "provider"
 
     def get_queryset(self):
-        return selectors.provider_organisations_visible_to(self.request.user)
+        return provider_page.provider_page(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(profile=provider_page.provider_profile(self.object), **kwargs)
 
 
 urlpatterns = [

@@ -77,7 +77,7 @@ def build(database: BenchDatabase, *, scale: int) -> None:
 
 def _holds_more_than(scale: int) -> bool:
     # Imported here: the models load only once django.setup() has read the chosen database.
-    from directory.demo import PROVIDERS_PER_SCALE
+    from directory.demo.providers import PROVIDERS_PER_SCALE
     from directory.models import ProviderOrganisation
 
     return ProviderOrganisation.objects.count() > PROVIDERS_PER_SCALE * scale

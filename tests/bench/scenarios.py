@@ -6,6 +6,7 @@ reported as a ratio of its median time.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -23,9 +24,25 @@ class Scenario:
     url_name: str
     # Called once the demo data exists, so a page about one record can look up its key.
     url_kwargs: Callable[[], dict] = dict
+    # The query string's parameters, for a search or a question asked by GET; called like url_kwargs.
+    query: Callable[[], dict] = dict
 
     def url(self) -> str:
-        return reverse(self.url_name, kwargs=self.url_kwargs())
+        url = reverse(self.url_name, kwargs=self.url_kwargs())
+        query = self.query()
+        return f"{url}?{urlencode(query)}" if query else url
+
+
+def _demo_provider():
+    from directory.demo import demo_provider
+
+    return demo_provider()
+
+
+def _provider_question() -> dict:
+    """Safeguarding for home care in the demo provider's area: what a provider most needs answered quickly."""
+    area = _demo_provider().areas.order_by("name").first()
+    return {"topic": "safeguarding", "area": area.slug, "service_type": "home-care"}
 
 
 SCENARIOS = [
@@ -34,4 +51,9 @@ SCENARIOS = [
     Scenario("home (director)", DIRECTOR, "home"),
     Scenario("home (provider)", PROVIDER, "home"),
     Scenario("provider list (officer)", OFFICER, "directory:provider-list"),
+    Scenario("directory search", OFFICER, "directory:search", query=lambda: {"q": "safeguarding"}),
+    Scenario("contact finder", PROVIDER, "directory:finder", query=_provider_question),
+    Scenario(
+        "provider page", OFFICER, "directory:provider-detail", url_kwargs=lambda: {"pk": _demo_provider().pk}
+    ),
 ]
