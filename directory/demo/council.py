@@ -152,13 +152,15 @@ def _link_areas_and_deputies(teams: list) -> None:
     new_links = []
     for team, _, area, _ in teams:
         members = list(team.officers.order_by("pk"))
+        given_deputies = []
         for position, officer in enumerate(members):
             if officer.pk not in linked:
                 for covered in [area] if area else all_areas:
                     new_links.append(links(officer_id=officer.pk, area_id=covered.pk))
             if officer.deputy_id is None and len(members) > 1:
                 officer.deputy = members[(position + 1) % len(members)]
-        Officer.objects.bulk_update([m for m in members if m.deputy_id], ["deputy"], batch_size=500)
+                given_deputies.append(officer)
+        Officer.objects.bulk_update(given_deputies, ["deputy"], batch_size=500)
     links.objects.bulk_create(new_links, batch_size=2000)
 
 

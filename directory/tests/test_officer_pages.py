@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 # Session, user, roles; the officer with team, directorate and deputy; areas; responsibilities with their
-# topics, areas and service types.
-OFFICER_PAGE_QUERIES = 8
+# topics, areas and service types; the viewer's permissions (for the editing links), read once.
+OFFICER_PAGE_QUERIES = 10
 # Session, user, roles; the team with directorate; members; responsibilities with officers, areas, types.
 TEAM_PAGE_QUERIES = 8
 # Session, user, roles; the provider with its contract manager; the names of its areas, service types, client

@@ -69,3 +69,27 @@ def test_provider_cannot_browse_the_provider_list(client, providers):
     client.force_login(ProviderUserFactory(provider_organisation=providers[0]))
 
     assert client.get(reverse("directory:provider-list")).status_code == 403
+
+
+def test_editor_is_offered_edit_and_handover_from_the_officer_page(client):
+    from directory.tests.factories import OfficerFactory as OfficerRecordFactory
+    from portal import roles
+
+    officer = OfficerRecordFactory()
+    client.force_login(OfficerFactory(roles=[roles.OFFICER, roles.DIRECTORY_EDITOR]))
+
+    page = client.get(reverse("directory:officer-detail", args=[officer.pk])).content.decode()
+
+    assert reverse("directory:manage-officer-detail", args=[officer.pk]) in page
+    assert reverse("directory:officer-hand-over", args=[officer.pk]) in page
+
+
+def test_officer_page_offers_no_editing_to_providers(client):
+    from directory.tests.factories import OfficerFactory as OfficerRecordFactory
+
+    officer = OfficerRecordFactory()
+    client.force_login(ProviderUserFactory())
+
+    page = client.get(reverse("directory:officer-detail", args=[officer.pk])).content.decode()
+
+    assert reverse("directory:officer-hand-over", args=[officer.pk]) not in page

@@ -68,3 +68,38 @@ def test_pages_use_council_branding_without_the_crown(client):
     assert "crown" not in page.lower()
     assert 'class="govuk-skip-link"' in page
     assert "govuk-phase-banner" in page
+
+
+def test_editor_home_links_to_keeping_the_whos_who_right(client):
+    from portal import roles
+
+    client.force_login(OfficerFactory(roles=[roles.OFFICER, roles.DIRECTORY_EDITOR]))
+
+    page = client.get(reverse("home")).content.decode()
+
+    for name in (
+        "directory:needs-checking",
+        "directory:proposal-queue",
+        "directory:handover-list",
+        "directory:transfer",
+    ):
+        assert reverse(name) in page, name
+    assert reverse("directory:manage-officer-list") in page
+
+
+def test_officer_without_editing_rights_is_not_offered_the_editing_pages(client):
+    client.force_login(OfficerFactory())
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert reverse("directory:needs-checking") in page
+    assert reverse("directory:manage-officer-list") not in page
+
+
+def test_provider_home_offers_to_propose_a_contact(client):
+    client.force_login(ProviderUserFactory())
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert reverse("directory:proposal-create") in page
+    assert reverse("directory:proposal-list") in page
