@@ -1,4 +1,13 @@
-from directory.views import editing, handover, proposals, providers, search, transfer
+from directory.views import (
+    circulation,
+    contact_list,
+    editing,
+    handover,
+    proposals,
+    providers,
+    search,
+    transfer,
+)
 
 app_name = "directory"
 
@@ -9,4 +18,6 @@ urlpatterns = [
     *handover.urlpatterns,
     *proposals.urlpatterns,
     *transfer.urlpatterns,
+    *contact_list.urlpatterns,
+    *circulation.urlpatterns,
 ]

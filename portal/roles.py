@@ -49,11 +49,17 @@ _EDIT_DIRECTORY = [
     for action in ("add", "change", "delete")
 ]
 
+_VIEW_CIRCULATION = [
+    ("directory", f"view_{model}") for model in ("contactlistversion", "circulationrun", "circulationdelivery")
+]
+# Starting a circulation by hand, and re-sending to its failures.
+_RUN_CIRCULATION = [("directory", "add_circulationrun"), ("directory", "change_circulationrun")]
+
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    OFFICER: _VIEW_DIRECTORY,
-    DIRECTORY_EDITOR: _VIEW_DIRECTORY + _EDIT_DIRECTORY,
-    ENGAGEMENT_MANAGER: _VIEW_DIRECTORY,
-    DIRECTOR: _VIEW_DIRECTORY,
+    OFFICER: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _RUN_CIRCULATION,
+    DIRECTORY_EDITOR: _VIEW_DIRECTORY + _EDIT_DIRECTORY + _VIEW_CIRCULATION + _RUN_CIRCULATION,
+    ENGAGEMENT_MANAGER: _VIEW_DIRECTORY + _VIEW_CIRCULATION,
+    DIRECTOR: _VIEW_DIRECTORY + _VIEW_CIRCULATION,
     PROVIDER_USER: [],
 }
 

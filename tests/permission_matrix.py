@@ -97,7 +97,15 @@ def _all_rows() -> list[Row]:
     )
 
     rows = list(PORTAL_ROWS)
-    for module in (matrix_search, matrix_editing, matrix_handover, matrix_proposals, matrix_transfer):
+    for module in (
+        matrix_search,
+        matrix_editing,
+        matrix_handover,
+        matrix_proposals,
+        matrix_transfer,
+        matrix_contact_list,
+        matrix_circulation,
+    ):
         rows.extend(module.ROWS)
     return rows
 

@@ -1,3 +1,4 @@
+from .circulation import CirculationDelivery, CirculationRun, ContactListVersion
 from .council import Directorate, Officer, Team
 from .handover import Handover
 from .providers import ContactProposal, ProviderAssociation, ProviderOrganisation, ProviderPerson
@@ -6,6 +7,9 @@ from .responsibilities import Responsibility
 from .verification import VerificationReminder
 
 __all__ = [
+    "CirculationDelivery",
+    "CirculationRun",
+    "ContactListVersion",
     "Area",
     "ClientGroup",
     "ContactProposal",
