@@ -89,6 +89,8 @@ PORTAL_ROWS: list[Row] = [
 
 def _all_rows() -> list[Row]:
     from directory.tests import (
+        matrix_circulation,
+        matrix_contact_list,
         matrix_editing,
         matrix_handover,
         matrix_proposals,
