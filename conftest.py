@@ -11,6 +11,9 @@ from aiosmtpd.controller import Controller
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# The `start_worker` fixture: a real Celery worker on Redis.
+pytest_plugins = ["tests.celery_worker"]
+
 
 def require_service(name: str, url: str | None) -> str:
     """Skip when a service is absent on a developer's machine; fail in CI, where it must be there."""

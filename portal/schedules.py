@@ -29,6 +29,13 @@ SCHEDULES = [
         "directory.tasks.send_stale_entry_reminders",
         Crontab(minute="0", hour="8", day_of_month="1"),
     ),
+    (
+        # Runs on the first days of each quarter; the task starts the run on the first working day only, once.
+        "Circulate the contact list to every provider each quarter",
+        "directory.tasks.start_quarterly_circulation",
+        Crontab(minute="0", hour="9", day_of_month="1-7", month_of_year="1,4,7,10"),
+    ),
+    ("Carry on interrupted circulations", "directory.tasks.resume_circulations", 300),
 ]
 
 

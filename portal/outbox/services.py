@@ -69,7 +69,7 @@ def outbox_message_deliver(*, message_id: int) -> str:
 def _send(message: OutboxMessage) -> None:
     raw = bytes(message.message)
     connection = get_connection(backend=settings.OUTBOX_DELIVERY_BACKEND, fail_silently=False)
-    connection.send_messages([_StoredEmail(raw, message.from_email, message.recipients)])
+    connection.send_messages([RawEmail(raw, message.from_email, message.recipients)])
 
 
 # The mail server could not be reached at all: every other message would fail the same way now.
@@ -123,7 +123,7 @@ def outbox_flush() -> dict[str, int]:
     return outcomes
 
 
-class _RawMessage:
+class RawMessage:
     """The stored bytes, in the shape Django's mail backends read a message in."""
 
     def __init__(self, raw: bytes):
@@ -136,8 +136,8 @@ class _RawMessage:
         return None
 
 
-class _StoredEmail(EmailMessage):
-    """Re-sends a stored RFC 5322 message byte for byte through any Django email backend."""
+class RawEmail(EmailMessage):
+    """Sends an RFC 5322 message, already written out, byte for byte through any Django email backend."""
 
     def __init__(self, raw: bytes, from_email: str, recipients: list[str]):
         parsed = message_from_bytes(raw)
@@ -149,4 +149,4 @@ class _StoredEmail(EmailMessage):
         return self._recipients
 
     def message(self, *args, **kwargs):
-        return _RawMessage(self.raw)
+        return RawMessage(self.raw)

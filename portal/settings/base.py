@@ -157,6 +157,10 @@ OUTBOX_DELIVERY_BACKEND = (
 )
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 
+# The quarterly contact-list circulation: recipients a chunk task sends to, and attempts per recipient.
+CIRCULATION_CHUNK_SIZE = env.int("CIRCULATION_CHUNK_SIZE", default=100)
+CIRCULATION_MAX_ATTEMPTS = env.int("CIRCULATION_MAX_ATTEMPTS", default=5)
+
 # Celery: with no broker configured, tasks run in-process so that `make run` needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

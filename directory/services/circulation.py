@@ -1,0 +1,286 @@
+"""Circulating the contact list: make the PDF once, record one delivery per recipient, send in chunks.
+
+The delivery rows are written in the same transaction as the run, so they are the run's outbox: the worker
+sends each pending row, and a run that was interrupted (worker killed, broker restarted) carries on from its
+pending rows when `circulation_resume` runs (at worker start-up and every few minutes). A row is locked while
+its message is sent and marked sent in the same transaction, and the database allows one row per address in a
+run, so nobody receives the same run twice.
+"""
+
+import logging
+import smtplib
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from directory.models import CirculationDelivery, CirculationRun, ContactListVersion
+from directory.selectors.circulation import providers_with_recipients, run_progress
+from portal.outbox.services import RawEmail
+
+logger = logging.getLogger(__name__)
+
+Status = CirculationDelivery.Status
+_PLACEHOLDER_TO = "recipient@circulation.invalid"
+_PLACEHOLDER_ID = "DELIVERYID"
+# The mail server could not be reached, or said "try later": the delivery is retried with back-off.
+_TEMPORARY = (ConnectionError, TimeoutError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+class CirculationError(Exception):
+    """A circulation cannot be started or changed as asked."""
+
+
+def circulation_start(*, started_by=None, scheduled: bool = False) -> CirculationRun:
+    """Make this quarter's PDF once, then a run with one pending delivery per recipient; sending starts on commit."""
+    from directory.services.contact_list import contact_list_version_create
+
+    if CirculationRun.objects.filter(status=CirculationRun.Status.SENDING).exists():
+        raise CirculationError(
+            "A circulation is already being sent. Wait for it to finish before starting another."
+        )
+    version = contact_list_version_create(made_by=started_by)
+    with transaction.atomic():
+        _lock_circulations()
+        if CirculationRun.objects.filter(status=CirculationRun.Status.SENDING).exists():
+            raise CirculationError(
+                "A circulation is already being sent. Wait for it to finish before starting another."
+            )
+        run = CirculationRun.objects.create(version=version, started_by=started_by, scheduled=scheduled)
+        deliveries, report = _plan_deliveries(run)
+        CirculationDelivery.objects.bulk_create(deliveries, batch_size=2000)
+        run.providers_without_recipients = report
+        run.save(update_fields=["providers_without_recipients", "updated_at"])
+        _finish_if_done(run)
+        transaction.on_commit(lambda: _queue_sending(run.pk))
+    return run
+
+
+def _lock_circulations() -> None:
+    # Two officers pressing "start" at once must not make two runs; SQLite serialises writers anyway.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('circulation_start'))")
+
+
+def _plan_deliveries(run: CirculationRun) -> tuple[list[CirculationDelivery], list[dict]]:
+    deliveries: list[CirculationDelivery] = []
+    report: list[dict] = []
+    seen: dict[str, str] = {}
+    for provider in providers_with_recipients():
+        if not provider.recipients:
+            report.append(
+                {"id": provider.pk, "name": provider.name, "reason": "Nobody is nominated to receive it"}
+            )
+            continue
+        valid = 0
+        for person in provider.recipients:
+            address = person.email.strip()
+            if address.lower() in seen:
+                continue
+            seen[address.lower()] = provider.name
+            delivery = CirculationDelivery(run=run, provider=provider, person=person, email=address)
+            try:
+                validate_email(address)
+                valid += 1
+            except ValidationError:
+                delivery.status = Status.FAILED
+                delivery.error = f"'{address}' is not a valid email address"
+            deliveries.append(delivery)
+        if not valid:
+            report.append(
+                {"id": provider.pk, "name": provider.name, "reason": "No valid email address to send to"}
+            )
+    return deliveries, report
+
+
+def _queue_sending(run_id: int) -> None:
+    from directory.tasks import send_circulation
+
+    try:
+        send_circulation.apply_async((run_id,), retry=False)
+    except Exception:  # noqa: BLE001 - the broker being down must not fail the officer's action
+        logger.warning("Could not queue circulation %s; it resumes on the next sweep", run_id, exc_info=True)
+
+
+def circulation_due_chunks(*, run_id: int) -> list[list[int]]:
+    """The pending deliveries that are due now, in chunks of CIRCULATION_CHUNK_SIZE."""
+    now = timezone.now()
+    ids = list(
+        CirculationDelivery.objects.filter(run_id=run_id, status=Status.PENDING)
+        .exclude(next_attempt_at__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    size = settings.CIRCULATION_CHUNK_SIZE
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def circulation_chunk_send(*, run_id: int, delivery_ids: list[int]) -> dict[str, int]:
+    """Send one chunk over one mail-server connection; each delivery is its own transaction."""
+    run = CirculationRun.objects.select_related("version").get(pk=run_id)
+    template = _message_template(run)
+    outcomes = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    mail = get_connection(backend=settings.OUTBOX_DELIVERY_BACKEND, fail_silently=False)
+    try:
+        for delivery_id in delivery_ids:
+            outcome = _deliver(delivery_id, template, mail)
+            outcomes[outcome] += 1
+            if outcome == "retry" and getattr(mail, "connection", True) is None:
+                break  # the server is unreachable: the rest wait for the next attempt
+    finally:
+        mail.close()
+    _finish_if_done(run)
+    return outcomes
+
+
+def _deliver(delivery_id: int, template: bytes, mail) -> str:
+    with transaction.atomic():
+        delivery = (
+            CirculationDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery_id, status=Status.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return "skipped"
+        delivery.attempts += 1
+        try:
+            mail.send_messages([_personalised(template, delivery)])
+        except Exception as error:  # noqa: BLE001 - every failed attempt is recorded against its delivery
+            return _record_failure(delivery, error, mail)
+        delivery.status = Status.SENT
+        delivery.sent_at = timezone.now()
+        delivery.error = ""
+        delivery.save(update_fields=["status", "sent_at", "attempts", "error"])
+        return "sent"
+
+
+def _record_failure(delivery: CirculationDelivery, error: Exception, mail) -> str:
+    delivery.error = f"{type(error).__name__}: {error}"[:2000]
+    temporary = (
+        isinstance(error, _TEMPORARY)
+        or (isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500)
+        or (
+            isinstance(error, smtplib.SMTPRecipientsRefused)
+            and all(400 <= code < 500 for code, _ in error.recipients.values())
+        )
+    )
+    if isinstance(error, _TEMPORARY):
+        mail.close()
+    if temporary and delivery.attempts < settings.CIRCULATION_MAX_ATTEMPTS:
+        delivery.next_attempt_at = timezone.now() + timedelta(seconds=30 * 2 ** (delivery.attempts - 1))
+        delivery.save(update_fields=["attempts", "error", "next_attempt_at"])
+        return "retry"
+    delivery.status = Status.FAILED
+    delivery.save(update_fields=["status", "attempts", "error"])
+    return "failed"
+
+
+def _message_template(run: CirculationRun) -> bytes:
+    """The run's email written out once, with placeholders for the recipient, so the PDF is encoded once."""
+    version = run.version
+    context = {"version": version, "site_url": settings.SITE_URL, "council_name": settings.COUNCIL_NAME}
+    message = EmailMessage(
+        subject=f"{settings.COUNCIL_NAME} contact list, {version.version_date:%-d %B %Y}",
+        body=render_to_string("directory/emails/contact_list_circulation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[_PLACEHOLDER_TO],
+        headers={"Message-ID": f"<circulation.{run.pk}.{_PLACEHOLDER_ID}@{_domain()}>"},
+    )
+    with version.file.open("rb") as pdf:
+        message.attach(f"contact-list-{version.version_date:%Y-%m-%d}.pdf", pdf.read(), "application/pdf")
+    return message.message().as_bytes(linesep="\r\n")
+
+
+def _domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
+def _personalised(template: bytes, delivery: CirculationDelivery) -> EmailMessage:
+    address = delivery.email.encode("ascii", errors="strict") if delivery.email.isascii() else None
+    if address is None:
+        raise ValueError(f"'{delivery.email}' cannot be written in an email header as it is")
+    raw = template.replace(_PLACEHOLDER_TO.encode(), address, 1).replace(
+        _PLACEHOLDER_ID.encode(), str(delivery.pk).encode(), 1
+    )
+    return RawEmail(raw, settings.DEFAULT_FROM_EMAIL, [delivery.email])
+
+
+def _finish_if_done(run: CirculationRun) -> None:
+    progress = run_progress(run)
+    if not progress["is_finished"]:
+        return
+    status = (
+        CirculationRun.Status.COMPLETE_WITH_FAILURES if progress["failed"] else CirculationRun.Status.COMPLETE
+    )
+    CirculationRun.objects.filter(pk=run.pk, status=CirculationRun.Status.SENDING).update(
+        status=status, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def circulation_next_attempt_in(*, run_id: int) -> float | None:
+    """Seconds until the run's next delivery is due, or None when nothing is waiting."""
+    waiting = (
+        CirculationDelivery.objects.filter(run_id=run_id, status=Status.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if (
+        waiting is None
+        and not CirculationDelivery.objects.filter(run_id=run_id, status=Status.PENDING).exists()
+    ):
+        return None
+    return max(0.0, (waiting - timezone.now()).total_seconds()) if waiting else 0.0
+
+
+def circulation_resend_failures(*, run: CirculationRun, started_by=None) -> int:
+    """Put a run's failed deliveries back to pending and send them again."""
+    with transaction.atomic():
+        count = run.deliveries.filter(status=Status.FAILED).update(
+            status=Status.PENDING, attempts=0, next_attempt_at=None
+        )
+        if not count:
+            raise CirculationError("There are no failed deliveries to send again.")
+        CirculationRun.objects.filter(pk=run.pk).update(
+            status=CirculationRun.Status.SENDING, finished_at=None, updated_at=timezone.now()
+        )
+        logger.info("%s re-sent %s failed deliveries of run %s", started_by, count, run.pk)
+        transaction.on_commit(lambda: _queue_sending(run.pk))
+    return count
+
+
+def circulation_unfinished_run_ids() -> list[int]:
+    return list(
+        CirculationRun.objects.filter(status=CirculationRun.Status.SENDING).values_list("pk", flat=True)
+    )
+
+
+def first_working_day_of_month(day: date) -> date:
+    """The first weekday of `day`'s month that is not an English bank holiday."""
+    import holidays
+
+    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=day.year)
+    candidate = day.replace(day=1)
+    while candidate.weekday() >= 5 or candidate in bank_holidays:
+        candidate += timedelta(days=1)
+    return candidate
+
+
+def circulation_start_if_quarter_due(*, today: date) -> CirculationRun | None:
+    """Start the quarter's scheduled run on the first working day of January, April, July and October, once."""
+    if today.month not in (1, 4, 7, 10) or today != first_working_day_of_month(today):
+        return None
+    quarter_start = today.replace(day=1)
+    if CirculationRun.objects.filter(scheduled=True, created_at__date__gte=quarter_start).exists():
+        return None
+    return circulation_start(scheduled=True)
+
+
+def latest_version() -> ContactListVersion | None:
+    return ContactListVersion.objects.order_by("-created_at").first()
