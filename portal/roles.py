@@ -50,7 +50,8 @@ _EDIT_DIRECTORY = [
 ]
 
 _VIEW_CIRCULATION = [
-    ("directory", f"view_{model}") for model in ("contactlistversion", "circulationrun", "circulationdelivery")
+    ("directory", f"view_{model}")
+    for model in ("contactlistversion", "circulationrun", "circulationdelivery")
 ]
 # Starting a circulation by hand, and re-sending to its failures.
 _RUN_CIRCULATION = [("directory", "add_circulationrun"), ("directory", "change_circulationrun")]

@@ -60,9 +60,10 @@ def start_worker(transactional_db, broker_url, smtp_sink, tmp_path):
     """Start `celery worker --beat` on a queue of its own; it is always stopped after the test."""
     workers: list[Worker] = []
 
-    def start(queue: str | None = None, *, beat: bool = True) -> Worker:
+    def start(queue: str | None = None, *, beat: bool = True, environment: dict | None = None) -> Worker:
+        """A worker on `queue` (a new one by default); `environment` adds to or overrides its variables."""
         queue = queue or f"portal-test-{uuid.uuid4().hex[:12]}"
-        environment = {
+        variables = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
             "DATABASE_URL": test_database_url(),
@@ -72,6 +73,7 @@ def start_worker(transactional_db, broker_url, smtp_sink, tmp_path):
             "CELERY_TASK_DEFAULT_QUEUE": queue,
             "EMAIL_HOST": smtp_sink.host,
             "EMAIL_PORT": str(smtp_sink.port),
+            **(environment or {}),
         }
         log = tmp_path / f"{queue}.log"
         command = [
@@ -103,7 +105,7 @@ def start_worker(transactional_db, broker_url, smtp_sink, tmp_path):
             process = subprocess.Popen(
                 command,
                 cwd=BASE_DIR,
-                env=environment,
+                env=variables,
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

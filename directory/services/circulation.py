@@ -276,8 +276,8 @@ def circulation_start_if_quarter_due(*, today: date) -> CirculationRun | None:
     """Start the quarter's scheduled run on the first working day of January, April, July and October, once."""
     if today.month not in (1, 4, 7, 10) or today != first_working_day_of_month(today):
         return None
-    quarter_start = today.replace(day=1)
-    if CirculationRun.objects.filter(scheduled=True, created_at__date__gte=quarter_start).exists():
+    # The schedule fires on several mornings; a scheduled run in the last month means this one is done.
+    if CirculationRun.objects.filter(scheduled=True, created_at__gte=timezone.now() - timedelta(days=31)).exists():
         return None
     return circulation_start(scheduled=True)
 
