@@ -82,6 +82,7 @@ def _plan_deliveries(run: CirculationRun) -> tuple[list[CirculationDelivery], li
         for person in provider.recipients:
             address = person.email.strip()
             if address.lower() in seen:
+                valid += 1  # reached through the delivery already planned for this address
                 continue
             seen[address.lower()] = provider.name
             delivery = CirculationDelivery(run=run, provider=provider, person=person, email=address)
@@ -255,10 +256,12 @@ def circulation_resend_failures(*, run: CirculationRun, started_by=None) -> int:
     return count
 
 
-def circulation_unfinished_run_ids() -> list[int]:
-    return list(
-        CirculationRun.objects.filter(status=CirculationRun.Status.SENDING).values_list("pk", flat=True)
-    )
+def circulation_unfinished_run_ids(*, idle_for: timedelta = timedelta(0)) -> list[int]:
+    """Runs still sending that have sent nothing for `idle_for`: the periodic sweep leaves busy runs alone."""
+    runs = CirculationRun.objects.filter(status=CirculationRun.Status.SENDING)
+    if idle_for:
+        runs = runs.exclude(deliveries__sent_at__gte=timezone.now() - idle_for)
+    return list(runs.values_list("pk", flat=True).distinct())
 
 
 def first_working_day_of_month(day: date) -> date:
@@ -277,7 +280,9 @@ def circulation_start_if_quarter_due(*, today: date) -> CirculationRun | None:
     if today.month not in (1, 4, 7, 10) or today != first_working_day_of_month(today):
         return None
     # The schedule fires on several mornings; a scheduled run in the last month means this one is done.
-    if CirculationRun.objects.filter(scheduled=True, created_at__gte=timezone.now() - timedelta(days=31)).exists():
+    if CirculationRun.objects.filter(
+        scheduled=True, created_at__gte=timezone.now() - timedelta(days=31)
+    ).exists():
         return None
     return circulation_start(scheduled=True)
 
