@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.bench import database as bench_database
+from tests.bench.pdf import describe_pdf, measure_contact_list_pdf
 from tests.bench.scenarios import FLOOR, SCENARIOS, Scenario
 
 WARMUPS = 5
@@ -134,10 +135,12 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     bench_database.build(database, scale=args.scale)
     results = run_scenarios(args.scale, args.repeats)
+    results.append(measure_contact_list_pdf(scale=args.scale, floor_median_ms=results[0]["floor_median_ms"]))
     print(
         f"Scale {args.scale}, {args.repeats} repeats, {connection.vendor} {connection.settings_dict['NAME']}"
     )
     print(format_table(results))
+    print(describe_pdf(results[-1]))
     write_results(results, args.output)
     print(f"Results written to {args.output}")
 
