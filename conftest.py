@@ -80,6 +80,12 @@ def _mail_through_outbox_to_smtp(settings, smtp_sink):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded and generated files (contact-list PDFs) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def provider_a(db):
     from directory.tests.factories import ProviderOrganisationFactory

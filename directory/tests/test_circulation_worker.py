@@ -28,10 +28,15 @@ class SlowMailServer:
         self.seconds = seconds
         self.messages = []
         self.lock = threading.Lock()
+        self.pausing = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         # A client that goes away during the pause cancels this: its message is never accepted.
-        await asyncio.sleep(self.seconds)
+        self.pausing.set()
+        try:
+            await asyncio.sleep(self.seconds)
+        finally:
+            self.pausing.clear()
         with self.lock:
             self.messages.append(envelope)
         return "250 Message accepted for delivery"

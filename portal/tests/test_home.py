@@ -103,3 +103,19 @@ def test_provider_home_offers_to_propose_a_contact(client):
 
     assert reverse("directory:proposal-create") in page
     assert reverse("directory:proposal-list") in page
+
+
+def test_everyone_signed_in_can_reach_the_contact_list(client):
+    for user in (OfficerFactory(), ProviderUserFactory()):
+        client.force_login(user)
+        assert reverse("directory:contact-list") in client.get(reverse("home")).content.decode()
+
+
+def test_circulations_are_in_the_council_navigation_only(client):
+    client.force_login(OfficerFactory())
+    assert reverse("directory:circulation-run-list") in client.get(reverse("home")).content.decode()
+
+    client.force_login(ProviderUserFactory())
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("directory:circulation-run-list") not in page
+    assert reverse("directory:contact-list-sent") in page

@@ -72,6 +72,8 @@ class PageWatch:
             self.problems.append(f"HTTP {response.status} for {response.request.method} {response.url}")
 
     def _on_request_failed(self, request) -> None:
+        if request.failure == "net::ERR_ABORTED":
+            return  # the browser dropped it because the page moved on: not a broken asset
         self.problems.append(f"request failed ({request.failure}) for {request.method} {request.url}")
 
     def _on_console(self, message) -> None:

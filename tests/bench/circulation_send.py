@@ -1,0 +1,152 @@
+"""The "circulation send" figure: recipients emailed per second by one real worker into a local SMTP sink.
+
+Needs Redis (CELERY_BROKER_URL, or 127.0.0.1:6379) and the benchmark database; the worker is started here
+and always stopped. The run is made directly from the first N nominated recipients, so the figure measures
+sending, not planning.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+class CountingSink:
+    """Counts accepted messages and their bytes without keeping them."""
+
+    def __init__(self) -> None:
+        self.messages = 0
+        self.bytes = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        with self.lock:
+            self.messages += len(envelope.rcpt_tos)
+            self.bytes += len(envelope.content)
+        return "250 OK"
+
+
+def measure_circulation_send(*, scale: int, recipients: int, broker_url: str, concurrency: int = 1) -> dict:
+    from directory.models import CirculationDelivery, CirculationRun, ProviderPerson
+    from directory.services.contact_list import contact_list_version_create
+
+    settings.MEDIA_ROOT = str(BASE_DIR / "var" / "bench" / "media")
+    version = contact_list_version_create()
+    run = CirculationRun.objects.create(version=version)
+    people = ProviderPerson.objects.filter(receives_contact_list=True).exclude(email="").order_by("pk")
+    CirculationDelivery.objects.bulk_create(
+        [
+            CirculationDelivery(run=run, provider_id=provider_id, person_id=person_id, email=email)
+            for person_id, provider_id, email in people.values_list("pk", "provider_id", "email")[:recipients]
+        ],
+        batch_size=5000,
+    )
+    total = run.deliveries.count()
+    sink = CountingSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    worker = _start_worker(
+        queue=queue, broker_url=broker_url, smtp_port=controller.port, concurrency=concurrency
+    )
+    try:
+        _wait_until_ready(worker, queue)
+        started = time.perf_counter()
+        _dispatch(run.pk, queue, broker_url)
+        while CirculationDelivery.objects.filter(run=run, status=CirculationDelivery.Status.PENDING).exists():
+            if worker.poll() is not None:
+                raise RuntimeError("the benchmark worker stopped; see var/bench/worker.log")
+            time.sleep(0.5)
+        seconds = time.perf_counter() - started
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+        controller.stop()
+    sent = run.deliveries.filter(status=CirculationDelivery.Status.SENT).count()
+    return {
+        "name": "circulation send",
+        "scale": scale,
+        "recipients": total,
+        "sent": sent,
+        "received_by_sink": sink.messages,
+        "seconds": round(seconds, 1),
+        "messages_per_second": round(sent / seconds, 1),
+        "pdf_bytes": version.size_bytes,
+        "worker_concurrency": concurrency,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_worker(*, queue: str, broker_url: str, smtp_port: int, concurrency: int) -> subprocess.Popen:
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    if database["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{database['NAME']}"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        "DATABASE_URL": url,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "MEDIA_ROOT": settings.MEDIA_ROOT,
+    }
+    log = (BASE_DIR / "var" / "bench" / "worker.log").open("wb")
+    pool = (
+        ["--pool", "solo"] if concurrency == 1 else ["--pool", "prefork", "--concurrency", str(concurrency)]
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "portal",
+        "worker",
+        *pool,
+        "-Q",
+        queue,
+        "--loglevel",
+        "WARNING",
+    ]
+    command += ["--hostname", f"{queue}@%h", "--without-mingle", "--without-gossip"]
+    return subprocess.Popen(
+        command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def _wait_until_ready(worker: subprocess.Popen, queue: str) -> None:
+    from portal.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise RuntimeError("the benchmark worker did not start; see var/bench/worker.log")
+        if app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=0.5):
+            return
+    raise RuntimeError("the benchmark worker did not answer within 60 s")
+
+
+def _dispatch(run_id: int, queue: str, broker_url: str) -> None:
+    from directory.tasks import send_circulation
+    from portal.celery import app
+
+    app.conf.update(broker_url=broker_url, task_always_eager=False, task_default_queue=queue)
+    send_circulation.apply_async((run_id,), queue=queue)
