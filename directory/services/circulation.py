@@ -129,6 +129,7 @@ def circulation_chunk_send(*, run_id: int, delivery_ids: list[int]) -> dict[str,
     outcomes = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
     mail = get_connection(backend=settings.OUTBOX_DELIVERY_BACKEND, fail_silently=False)
     try:
+        _open(mail)
         for delivery_id in delivery_ids:
             outcome = _deliver(delivery_id, template, mail)
             outcomes[outcome] += 1
@@ -138,6 +139,14 @@ def circulation_chunk_send(*, run_id: int, delivery_ids: list[int]) -> dict[str,
         mail.close()
     _finish_if_done(run)
     return outcomes
+
+
+def _open(mail) -> None:
+    """One connection for the whole chunk; if the server is down, the first delivery records why."""
+    try:
+        mail.open()
+    except _TEMPORARY + (OSError, smtplib.SMTPException):
+        logger.warning("Mail server unreachable at the start of a circulation chunk", exc_info=True)
 
 
 def _deliver(delivery_id: int, template: bytes, mail) -> str:

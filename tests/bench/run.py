@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.bench import database as bench_database
+from tests.bench.circulation_send import describe_send, measure_circulation_send
 from tests.bench.pdf import describe_pdf, measure_contact_list_pdf
 from tests.bench.scenarios import FLOOR, SCENARIOS, Scenario
 
@@ -121,6 +122,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=_positive, default=1, help="demo volume (1: about 200 providers)")
     parser.add_argument("--repeats", type=_positive, default=30, help="timed requests per scenario")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where the JSON results go")
+    parser.add_argument(
+        "--send-recipients",
+        type=int,
+        default=10_000,
+        help="recipients for the circulation-send figure (0 to leave it out; needs Redis)",
+    )
     return parser.parse_args(argv)
 
 
@@ -141,8 +148,16 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(format_table(results))
     print(describe_pdf(results[-1]))
+    if args.send_recipients:
+        results.append(_circulation_send(args))
+        print(describe_send(results[-1]))
     write_results(results, args.output)
     print(f"Results written to {args.output}")
+
+
+def _circulation_send(args: argparse.Namespace) -> dict:
+    broker_url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+    return measure_circulation_send(scale=args.scale, recipients=args.send_recipients, broker_url=broker_url)
 
 
 if __name__ == "__main__":
