@@ -30,13 +30,17 @@ class SlowMailServer:
         self.lock = threading.Lock()
         self.pausing = threading.Event()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        # A client that goes away during the pause cancels this: its message is never accepted.
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        # The pause comes before the message is sent: a client that dies here never sends it.
         self.pausing.set()
         try:
             await asyncio.sleep(self.seconds)
         finally:
             self.pausing.clear()
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         with self.lock:
             self.messages.append(envelope)
         return "250 Message accepted for delivery"
