@@ -114,6 +114,9 @@ def users(db, provider_a, provider_b):
         "editor": OfficerFactory(
             email="editor@council.example.org", roles=[roles.OFFICER, roles.DIRECTORY_EDITOR]
         ),
+        "manager": OfficerFactory(
+            email="manager@council.example.org", roles=[roles.OFFICER, roles.ENGAGEMENT_MANAGER]
+        ),
         "director": DirectorFactory(email="director@council.example.org"),
         "superuser": SuperuserFactory(email="admin@council.example.org"),
     }
@@ -137,4 +140,18 @@ def matrix_objects(db, provider_a, provider_b):
         "responsibility": factories.ResponsibilityFactory(officer=officer_record, team=team),
         "provider_person_a": factories.ProviderPersonFactory(provider=provider_a),
         "proposal_a": factories.ContactProposalFactory(provider=provider_a),
+        **_engagement_matrix_objects(provider_a),
+    }
+
+
+def _engagement_matrix_objects(provider_a) -> dict:
+    from engagement.tests import factories
+
+    group = factories.EngagementGroupFactory(name="Mid Provider Forum")
+    activity = factories.ActivityFactory(group=group, bookable=True)
+    return {
+        "group": group,
+        "terms": factories.TermsOfReferenceFactory(group=group),
+        "activity": activity,
+        "booking_a": factories.BookingFactory(activity=activity, provider=provider_a),
     }

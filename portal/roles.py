@@ -56,11 +56,41 @@ _VIEW_CIRCULATION = [
 # Starting a circulation by hand, and re-sending to its failures.
 _RUN_CIRCULATION = [("directory", "add_circulationrun"), ("directory", "change_circulationrun")]
 
+_ENGAGEMENT_MODELS = [
+    "engagementgroup",
+    "termsofreference",
+    "maturityassessment",
+    "activity",
+    "booking",
+    "feedback",
+    "activitynote",
+    "action",
+    "yousaidwedid",
+]
+_VIEW_ENGAGEMENT = [("engagement", f"view_{model}") for model in _ENGAGEMENT_MODELS]
+# Officers put activities in the plan and record what happened at them.
+_RUN_ACTIVITIES = [
+    ("engagement", f"{action}_{model}")
+    for model in ("activity", "booking", "activitynote", "action", "yousaidwedid")
+    for action in ("add", "change")
+]
+# The engagement manager also keeps the groups, their terms of reference and maturity, and approves ad hoc ones.
+_MANAGE_ENGAGEMENT = [
+    ("engagement", f"{action}_{model}")
+    for model in _ENGAGEMENT_MODELS
+    for action in ("add", "change", "delete")
+] + [("engagement", "approve_ad_hoc_activity")]
+
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    OFFICER: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _RUN_CIRCULATION,
-    DIRECTORY_EDITOR: _VIEW_DIRECTORY + _EDIT_DIRECTORY + _VIEW_CIRCULATION + _RUN_CIRCULATION,
-    ENGAGEMENT_MANAGER: _VIEW_DIRECTORY + _VIEW_CIRCULATION,
-    DIRECTOR: _VIEW_DIRECTORY + _VIEW_CIRCULATION,
+    OFFICER: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _RUN_CIRCULATION + _VIEW_ENGAGEMENT + _RUN_ACTIVITIES,
+    DIRECTORY_EDITOR: _VIEW_DIRECTORY
+    + _EDIT_DIRECTORY
+    + _VIEW_CIRCULATION
+    + _RUN_CIRCULATION
+    + _VIEW_ENGAGEMENT
+    + _RUN_ACTIVITIES,
+    ENGAGEMENT_MANAGER: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _VIEW_ENGAGEMENT + _MANAGE_ENGAGEMENT,
+    DIRECTOR: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _VIEW_ENGAGEMENT,
     PROVIDER_USER: [],
 }
 

@@ -27,5 +27,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("directory/", include("directory.urls")),
+    path("engagement/", include("engagement.urls")),
     path("admin/", admin.site.urls),
 ]

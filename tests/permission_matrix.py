@@ -8,7 +8,7 @@ no row, so a new page cannot ship without saying who may see it.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "provider_a", "provider_b", "officer", "editor", "director", "superuser")
+ROLES = ("anonymous", "provider_a", "provider_b", "officer", "editor", "manager", "director", "superuser")
 SIGN_IN = 302  # anonymous visitors are sent to the sign-in page
 
 # URL namespaces covered by a single row rather than one per URL.
@@ -24,6 +24,9 @@ class Row:
     label: str = ""
 
     def __post_init__(self) -> None:
+        if "manager" not in self.expected and "officer" in self.expected:
+            # The engagement manager is an officer too: unless a row says otherwise, they get what officers get.
+            object.__setattr__(self, "expected", {**self.expected, "manager": self.expected["officer"]})
         missing = set(ROLES) - set(self.expected)
         if missing:
             raise ValueError(f"{self.url_name}: no expected status for {sorted(missing)}")
@@ -45,6 +48,7 @@ def council_only(status: int = 200, providers: int = 403) -> dict[str, int]:
         "provider_b": providers,
         "officer": status,
         "editor": status,
+        "manager": status,
         "director": status,
         "superuser": status,
     }
@@ -58,6 +62,11 @@ def editors_only(status: int = 200, others: int = 403) -> dict[str, int]:
 def provider_a_record(status: int = 200) -> dict[str, int]:
     """A private record of provider A: its own users and council staff see it; provider B gets a 404."""
     return {**council_only(status), "provider_a": status, "provider_b": 404}
+
+
+def managers_only(status: int = 200, others: int = 403) -> dict[str, int]:
+    """The engagement structure: engagement managers (and superusers) only."""
+    return {**council_only(others), "manager": status, "superuser": status}
 
 
 PORTAL_ROWS: list[Row] = [
@@ -97,6 +106,7 @@ def _all_rows() -> list[Row]:
         matrix_search,
         matrix_transfer,
     )
+    from engagement.tests import matrix_bookings, matrix_groups, matrix_plan
 
     rows = list(PORTAL_ROWS)
     for module in (
@@ -107,6 +117,9 @@ def _all_rows() -> list[Row]:
         matrix_transfer,
         matrix_contact_list,
         matrix_circulation,
+        matrix_plan,
+        matrix_bookings,
+        matrix_groups,
     ):
         rows.extend(module.ROWS)
     return rows

@@ -37,7 +37,7 @@ ROWS: list[Row] = [
     Row("directory:circulation-run-progress", council_only(), kwargs=_run),
     Row(
         "directory:circulation-resend-failures",
-        {**RUNS_CIRCULATIONS, **{role: 302 for role in ("officer", "editor", "superuser")}},
+        {**RUNS_CIRCULATIONS, **{role: 302 for role in ("officer", "editor", "manager", "superuser")}},
         kwargs=_run,
         method="post",
     ),

@@ -50,7 +50,7 @@ ROWS: list[Row] = [
     # (403), and those allowed are told to POST (405). test_contact_list.py makes a version by POST.
     Row(
         "directory:contact-list-make",
-        {**CIRCULATES, **{role: 405 for role in ("officer", "editor", "superuser")}},
+        {**CIRCULATES, **{role: 405 for role in ("officer", "editor", "manager", "superuser")}},
         label="by GET",
     ),
     Row("directory:contact-list-versions", council_only()),

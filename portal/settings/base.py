@@ -209,6 +209,10 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 DIRECTORY_STALE_AFTER_DAYS = env.int("DIRECTORY_STALE_AFTER_DAYS", default=182)
+# An activity added to the forward plan less than this many weeks before it happens is ad hoc.
+ENGAGEMENT_PLAN_WEEKS_AHEAD = env.int("ENGAGEMENT_PLAN_WEEKS_AHEAD", default=6)
+# Each Tier One provider should meet the council at least this often.
+ENGAGEMENT_TIER_ONE_MEETINGS_PER_QUARTER = 1
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="relationship-portal-demo")
 
 LOGGING = {

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from directory import demo as directory_demo
+from engagement.demo import seed_engagement
 from portal import roles
 from portal.models import User
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             raise SystemExit(2)
         with transaction.atomic():
             created = directory_demo.seed_directory(scale=scale)
+            created.update(seed_engagement(scale=scale))
             created["demo users"] = self._seed_users()
         self.stdout.write(
             "Created: "

@@ -1,0 +1,77 @@
+"""iCalendar files for the forward plan: the subscribable feeds and the .ics attached to booking emails.
+
+Times are written in Europe/London with the zone's rules included, so a calendar shows a forum at the same wall-clock
+time on either side of the change to and from British Summer Time.
+"""
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from engagement.models import Activity
+
+LONDON = ZoneInfo("Europe/London")
+PRODUCT_ID = "-//Provider Relationship Portal//Forward plan//EN"
+
+
+def activity_uid(activity: Activity) -> str:
+    """The same activity keeps the same UID in every feed and email, so a calendar updates rather than duplicates."""
+    return f"activity-{activity.pk}@{urlsplit(settings.SITE_URL).hostname or 'portal'}"
+
+
+def activity_url(activity: Activity) -> str:
+    return settings.SITE_URL + reverse("engagement:activity-detail", kwargs={"pk": activity.pk})
+
+
+def _event(activity: Activity, *, cancelled: bool = False) -> Event:
+    event = Event()
+    event.add("uid", activity_uid(activity))
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", activity.starts_at.astimezone(LONDON))
+    event.add("dtend", activity.ends_at.astimezone(LONDON))
+    event.add("summary", activity.title)
+    location = activity.place or activity.online_link
+    if location:
+        event.add("location", location)
+    description = "\n\n".join(part for part in (activity.description, activity.online_link) if part)
+    if description:
+        event.add("description", description)
+    event.add("url", activity_url(activity))
+    is_cancelled = cancelled or activity.status == Activity.Status.CANCELLED
+    event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+    # A change of time or status must win over an older copy in the attendee's calendar.
+    event.add("sequence", int(activity.updated_at.timestamp()) if activity.updated_at else 0)
+    return event
+
+
+def _calendar(name: str, *, method: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/London")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def plan_calendar(activities: Iterable[Activity], *, name: str) -> bytes:
+    """A feed of many activities, for subscribing to the whole plan or one group's meetings."""
+    calendar = _calendar(name)
+    for activity in activities:
+        calendar.add_component(_event(activity))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def booking_calendar(activity: Activity, *, cancelled: bool = False) -> bytes:
+    """The .ics attached to a booking's confirmation, promotion or cancellation email."""
+    calendar = _calendar(activity.title, method="CANCEL" if cancelled else "PUBLISH")
+    calendar.add_component(_event(activity, cancelled=cancelled))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

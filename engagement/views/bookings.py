@@ -1,0 +1,3 @@
+"""Engagement: bookings."""
+
+urlpatterns: list = []

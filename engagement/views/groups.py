@@ -1,0 +1,3 @@
+"""Engagement: groups."""
+
+urlpatterns: list = []

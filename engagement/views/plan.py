@@ -1,0 +1,3 @@
+"""Engagement: plan."""
+
+urlpatterns: list = []
