@@ -23,15 +23,22 @@ def send_circulation(run_id: int) -> int:
     chunks = circulation.circulation_due_chunks(run_id=run_id)
     for chunk in chunks:
         send_circulation_chunk.delay(run_id, chunk)
+    if not chunks and not settings.CELERY_TASK_ALWAYS_EAGER:
+        # Nothing due now, but something backing off or to be settled: look again when it is due.
+        wait = circulation.circulation_follow_up_in(run_id=run_id)
+        if wait:
+            send_circulation.apply_async((run_id,), countdown=max(wait, 1))
     return len(chunks)
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def send_circulation_chunk(run_id: int, delivery_ids: list[int]) -> dict[str, int]:
     outcomes = circulation.circulation_chunk_send(run_id=run_id, delivery_ids=delivery_ids)
-    wait = circulation.circulation_next_attempt_in(run_id=run_id)
-    # Deliveries waiting out a back-off are picked up again then; in-process tasks leave it to the next run.
-    if outcomes["retry"] and wait is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
+    wait = circulation.circulation_follow_up_in(run_id=run_id)
+    # Deliveries backing off, or left mid-hand-over by a stopped worker, are looked at again when due. Those due
+    # now are in other chunks already queued, unless this chunk stopped early. In-process tasks leave it to the
+    # next sweep.
+    if wait is not None and (wait > 0 or outcomes["retry"]) and not settings.CELERY_TASK_ALWAYS_EAGER:
         send_circulation.apply_async((run_id,), countdown=max(wait, 1))
     return outcomes
 

@@ -60,8 +60,13 @@ class CirculationDelivery(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        # The whole message has been handed to the mail server; its answer is awaited.
+        SENDING = "sending", "Handed to the mail server"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # The worker stopped while the mail server was taking the message: it may have arrived, so it is not
+        # sent again.
+        UNCONFIRMED = "unconfirmed", "Interrupted: may have arrived"
 
     run = models.ForeignKey(CirculationRun, on_delete=models.CASCADE, related_name="deliveries")
     provider = models.ForeignKey(
@@ -71,7 +76,7 @@ class CirculationDelivery(models.Model):
         "directory.ProviderPerson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     email = models.CharField(max_length=254)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)

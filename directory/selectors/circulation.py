@@ -13,9 +13,11 @@ def run_progress(run: CirculationRun) -> dict:
         total=Count("pk"),
         sent=Count("pk", filter=Q(status=Status.SENT)),
         failed=Count("pk", filter=Q(status=Status.FAILED)),
-        pending=Count("pk", filter=Q(status=Status.PENDING)),
+        # Handed to the mail server, its answer awaited: still to be settled, so counted as waiting.
+        pending=Count("pk", filter=Q(status__in=[Status.PENDING, Status.SENDING])),
+        unconfirmed=Count("pk", filter=Q(status=Status.UNCONFIRMED)),
     )
-    done = counts["sent"] + counts["failed"]
+    done = counts["sent"] + counts["failed"] + counts["unconfirmed"]
     counts["percent_done"] = round(100 * done / counts["total"]) if counts["total"] else 100
     counts["is_finished"] = counts["pending"] == 0
     return counts

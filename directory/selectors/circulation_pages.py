@@ -19,7 +19,8 @@ def runs_with_counts() -> QuerySet[CirculationRun]:
             total=Count("deliveries"),
             sent=Count("deliveries", filter=Q(deliveries__status=Status.SENT)),
             failed=Count("deliveries", filter=Q(deliveries__status=Status.FAILED)),
-            pending=Count("deliveries", filter=Q(deliveries__status=Status.PENDING)),
+            pending=Count("deliveries", filter=Q(deliveries__status__in=[Status.PENDING, Status.SENDING])),
+            unconfirmed=Count("deliveries", filter=Q(deliveries__status=Status.UNCONFIRMED)),
         )
         .order_by("-created_at", "-pk")
     )
@@ -30,9 +31,9 @@ def runs_for_progress() -> QuerySet[CirculationRun]:
 
 
 def run_failures(run: CirculationRun) -> QuerySet[CirculationDelivery]:
-    """The run's failed deliveries with their provider and person, in the order they were planned."""
+    """The run's failed and unconfirmed deliveries with their provider and person, in the order they were planned."""
     return (
-        run.deliveries.filter(status=Status.FAILED)
+        run.deliveries.filter(status__in=[Status.FAILED, Status.UNCONFIRMED])
         .select_related("provider", "person")
         .order_by("provider__name", "pk")
     )
@@ -84,9 +85,12 @@ def run_progress_for_page(run: CirculationRun) -> dict:
         "status": run.status,
         "status_label": run.get_status_display(),
         "sent_width": round(100 * progress["sent"] / total, 2) if total else 0,
-        "failed_width": round(100 * progress["failed"] / total, 2) if total else 0,
+        "failed_width": round(100 * (progress["failed"] + progress["unconfirmed"]) / total, 2)
+        if total
+        else 0,
         "summary": (
-            f"{progress['percent_done']}% done: {progress['sent']} sent, {progress['failed']} failed "
-            f"and {progress['pending']} waiting, of {total}"
+            f"{progress['percent_done']}% done: {progress['sent']} sent, {progress['failed']} failed"
+            + (f", {progress['unconfirmed']} unconfirmed" if progress["unconfirmed"] else "")
+            + f" and {progress['pending']} waiting, of {total}"
         ),
     }

@@ -2,9 +2,10 @@
 
 The delivery rows are written in the same transaction as the run, so they are the run's outbox: the worker
 sends each pending row, and a run that was interrupted (worker killed, broker restarted) carries on from its
-pending rows when `circulation_resume` runs (at worker start-up and every few minutes). A row is locked while
-its message is sent and marked sent in the same transaction, and the database allows one row per address in a
-run, so nobody receives the same run twice.
+pending rows when `resume_circulations` runs (at worker start-up and every few minutes). A row is claimed
+(pending -> sending, committed) just before its message's end is sent, and only a pending row is ever sent;
+the database allows one row per address in a run. So nobody receives the same run twice: a worker that stops
+after the claim leaves a row that is settled as "unconfirmed", never re-sent (see circulation_smtp).
 """
 
 import logging
@@ -16,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.db.models import F, Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from directory.models import CirculationDelivery, CirculationRun, ContactListVersion
 from directory.selectors.circulation import providers_with_recipients, run_progress
+from directory.services import circulation_smtp
 from portal.outbox.services import RawEmail
 
 logger = logging.getLogger(__name__)
@@ -110,7 +113,11 @@ def _queue_sending(run_id: int) -> None:
 
 
 def circulation_due_chunks(*, run_id: int) -> list[list[int]]:
-    """The pending deliveries that are due now, in chunks of CIRCULATION_CHUNK_SIZE."""
+    """The pending deliveries that are due now, in chunks of CIRCULATION_CHUNK_SIZE.
+
+    First, deliveries left "handed to the mail server" by a worker that stopped are settled as unconfirmed.
+    """
+    circulation_settle_interrupted(run_id=run_id)
     now = timezone.now()
     ids = list(
         CirculationDelivery.objects.filter(run_id=run_id, status=Status.PENDING)
@@ -122,16 +129,44 @@ def circulation_due_chunks(*, run_id: int) -> list[list[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
+def _settle_after() -> timedelta:
+    # A live worker hears the server's answer within EMAIL_TIMEOUT of ending the message.
+    return timedelta(seconds=settings.EMAIL_TIMEOUT + 5)
+
+
+def circulation_settle_interrupted(*, run_id: int) -> int:
+    """Deliveries handed to the mail server long enough ago that no worker is still waiting for its answer."""
+    settled = CirculationDelivery.objects.filter(
+        run_id=run_id, status=Status.SENDING, sent_at__lt=timezone.now() - _settle_after()
+    ).update(
+        status=Status.UNCONFIRMED,
+        error="The worker stopped while the mail server was taking this message. It may have arrived, so it "
+        "was not sent again.",
+    )
+    if settled:
+        logger.warning("Run %s: %s deliveries interrupted mid-hand-over, not sent again", run_id, settled)
+        _finish_if_done(CirculationRun.objects.get(pk=run_id))
+    return settled
+
+
 def circulation_chunk_send(*, run_id: int, delivery_ids: list[int]) -> dict[str, int]:
-    """Send one chunk over one mail-server connection; each delivery is its own transaction."""
+    """Send one chunk over one mail-server connection; each delivery is claimed just before its message ends."""
     run = CirculationRun.objects.select_related("version").get(pk=run_id)
     template = _message_template(run)
-    outcomes = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    outcomes = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0, "unconfirmed": 0}
+    deliveries = list(
+        CirculationDelivery.objects.filter(pk__in=delivery_ids, status=Status.PENDING)
+        .order_by("pk")
+        .only("pk", "email", "attempts")
+    )
+    outcomes["skipped"] = len(set(delivery_ids)) - len(deliveries)
     mail = get_connection(backend=settings.OUTBOX_DELIVERY_BACKEND, fail_silently=False)
     try:
         _open(mail)
-        for delivery_id in delivery_ids:
-            outcome = _deliver(delivery_id, template, mail)
+        for delivery in deliveries:
+            if getattr(mail, "connection", True) is None:
+                _open(mail)  # hung up after an abandoned or unanswered message
+            outcome = _deliver(delivery, template, mail)
             outcomes[outcome] += 1
             if outcome == "retry" and getattr(mail, "connection", True) is None:
                 break  # the server is unreachable: the rest wait for the next attempt
@@ -149,29 +184,55 @@ def _open(mail) -> None:
         logger.warning("Mail server unreachable at the start of a circulation chunk", exc_info=True)
 
 
-def _deliver(delivery_id: int, template: bytes, mail) -> str:
-    with transaction.atomic():
-        delivery = (
-            CirculationDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery_id, status=Status.PENDING)
-            .first()
+def _deliver(delivery: CirculationDelivery, template: bytes, mail) -> str:
+    def claim() -> bool:
+        # Committed before the message's end is sent: from here on, it is never sent again.
+        claimed = CirculationDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
+            status=Status.SENDING, sent_at=timezone.now(), attempts=F("attempts") + 1
         )
-        if delivery is None:
-            return "skipped"
-        delivery.attempts += 1
-        try:
-            mail.send_messages([_personalised(template, delivery)])
-        except Exception as error:  # noqa: BLE001 - every failed attempt is recorded against its delivery
-            return _record_failure(delivery, error, mail)
-        delivery.status = Status.SENT
-        delivery.sent_at = timezone.now()
-        delivery.error = ""
-        delivery.save(update_fields=["status", "sent_at", "attempts", "error"])
-        return "sent"
+        return claimed == 1
+
+    try:
+        message = _personalised(template, delivery)
+        smtp = getattr(mail, "connection", None)
+        if isinstance(smtp, smtplib.SMTP):
+            circulation_smtp.message_hand_over(
+                smtp, sender=message.from_email, recipient=delivery.email, message=message.raw, claim=claim
+            )
+        elif getattr(mail, "connection", True) is None:
+            raise smtplib.SMTPServerDisconnected("The mail server could not be reached")
+        else:  # a development backend (files, memory): nothing to lose between claim and send
+            if not claim():
+                raise circulation_smtp.NotClaimed
+            mail.send_messages([message])
+    except circulation_smtp.NotClaimed:
+        mail.close()
+        return "skipped"
+    except circulation_smtp.AnswerLost as error:
+        mail.close()
+        _settle(
+            delivery,
+            Status.UNCONFIRMED,
+            f"The mail server's answer never came ({error}); it may have arrived",
+        )
+        return "unconfirmed"
+    except Exception as error:  # noqa: BLE001 - every failed attempt is recorded against its delivery
+        return _record_failure(delivery, error, mail)
+    CirculationDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), error=""
+    )
+    return "sent"
+
+
+def _settle(delivery: CirculationDelivery, status: str, error: str) -> None:
+    CirculationDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=status, error=error
+    )
 
 
 def _record_failure(delivery: CirculationDelivery, error: Exception, mail) -> str:
-    delivery.error = f"{type(error).__name__}: {error}"[:2000]
+    """A refusal: the message was not taken, whether or not it had been claimed; retry or fail it."""
+    text = f"{type(error).__name__}: {error}"[:2000]
     temporary = (
         isinstance(error, _TEMPORARY)
         or (isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500)
@@ -182,12 +243,20 @@ def _record_failure(delivery: CirculationDelivery, error: Exception, mail) -> st
     )
     if isinstance(error, _TEMPORARY):
         mail.close()
-    if temporary and delivery.attempts < settings.CIRCULATION_MAX_ATTEMPTS:
-        delivery.next_attempt_at = timezone.now() + timedelta(seconds=30 * 2 ** (delivery.attempts - 1))
-        delivery.save(update_fields=["attempts", "error", "next_attempt_at"])
+    row = CirculationDelivery.objects.filter(pk=delivery.pk, status__in=[Status.PENDING, Status.SENDING])
+    # A refusal before the claim has not counted the attempt yet.
+    attempts = F("attempts") + 1 if row.filter(status=Status.PENDING).exists() else F("attempts")
+    row.update(attempts=attempts)
+    attempts_made = row.values_list("attempts", flat=True).first() or 0
+    if temporary and attempts_made < settings.CIRCULATION_MAX_ATTEMPTS:
+        row.update(
+            status=Status.PENDING,
+            error=text,
+            sent_at=None,
+            next_attempt_at=timezone.now() + timedelta(seconds=30 * 2 ** (attempts_made - 1)),
+        )
         return "retry"
-    delivery.status = Status.FAILED
-    delivery.save(update_fields=["status", "attempts", "error"])
+    row.update(status=Status.FAILED, error=text, sent_at=None)
     return "failed"
 
 
@@ -226,27 +295,34 @@ def _finish_if_done(run: CirculationRun) -> None:
     if not progress["is_finished"]:
         return
     status = (
-        CirculationRun.Status.COMPLETE_WITH_FAILURES if progress["failed"] else CirculationRun.Status.COMPLETE
+        CirculationRun.Status.COMPLETE_WITH_FAILURES
+        if progress["failed"] or progress["unconfirmed"]
+        else CirculationRun.Status.COMPLETE
     )
     CirculationRun.objects.filter(pk=run.pk, status=CirculationRun.Status.SENDING).update(
         status=status, finished_at=timezone.now(), updated_at=timezone.now()
     )
 
 
-def circulation_next_attempt_in(*, run_id: int) -> float | None:
-    """Seconds until the run's next delivery is due, or None when nothing is waiting."""
-    waiting = (
-        CirculationDelivery.objects.filter(run_id=run_id, status=Status.PENDING)
-        .order_by("next_attempt_at")
-        .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    if (
-        waiting is None
-        and not CirculationDelivery.objects.filter(run_id=run_id, status=Status.PENDING).exists()
-    ):
-        return None
-    return max(0.0, (waiting - timezone.now()).total_seconds()) if waiting else 0.0
+def circulation_follow_up_in(*, run_id: int) -> float | None:
+    """Seconds until the run needs looking at again (0: deliveries are due now), or None when nothing waits.
+
+    Besides deliveries due now, something waits when a delivery is backing off after a temporary failure, or
+    was left handed to the mail server by a worker that stopped: it is settled once no live worker could still
+    be waiting for the server's answer.
+    """
+    deliveries = CirculationDelivery.objects.filter(run_id=run_id)
+    now = timezone.now()
+    if deliveries.filter(status=Status.PENDING).exclude(next_attempt_at__gt=now).exists():
+        return 0.0
+    moments = [
+        deliveries.filter(status=Status.PENDING).aggregate(first=Min("next_attempt_at"))["first"],
+        (deliveries.filter(status=Status.SENDING).aggregate(first=Min("sent_at"))["first"] or None),
+    ]
+    if moments[1] is not None:
+        moments[1] += _settle_after()
+    due = [moment for moment in moments if moment is not None]
+    return max(0.0, (min(due) - now).total_seconds()) if due else None
 
 
 def circulation_resend_failures(*, run: CirculationRun, started_by=None) -> int:

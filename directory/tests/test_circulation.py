@@ -4,6 +4,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from django.db import IntegrityError
+from django.utils import timezone
 from pypdf import PdfReader
 
 from directory.models import CirculationDelivery, CirculationRun
@@ -135,7 +136,9 @@ def test_an_unreachable_mail_server_leaves_deliveries_waiting_for_a_retry(
     assert waiting.count() == 4
     assert all(delivery.next_attempt_at is not None for delivery in waiting.filter(attempts=1))
     assert run.status == CirculationRun.Status.SENDING
-    assert circulation.circulation_next_attempt_in(run_id=run.pk) > 0
+    # The three the chunk did not reach are due now; the one tried backs off.
+    assert circulation.circulation_follow_up_in(run_id=run.pk) == 0.0
+    assert waiting.filter(next_attempt_at__gt=timezone.now()).count() == 1
 
 
 def test_failures_can_be_sent_again(county, smtp_sink, django_capture_on_commit_callbacks):
@@ -245,3 +248,67 @@ def test_the_periodic_sweep_leaves_a_run_that_is_still_sending_alone(county, set
     busy.sent_at = timezone.now() - dt.timedelta(minutes=5)
     busy.save()
     assert circulation.circulation_unfinished_run_ids(idle_for=dt.timedelta(minutes=2)) == [run.pk]
+
+
+def test_a_delivery_left_handed_to_the_server_is_settled_as_unconfirmed_once_no_worker_can_be_waiting(
+    county, settings, smtp_sink, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_TIMEOUT = 10
+    with django_capture_on_commit_callbacks(execute=False):
+        run = circulation.circulation_start()
+    pending = run.deliveries.filter(status=Status.PENDING).order_by("pk")
+    stopped, live = pending[0], pending[1]
+    now = timezone.now()
+    CirculationDelivery.objects.filter(pk=stopped.pk).update(
+        status=Status.SENDING, sent_at=now - datetime.timedelta(seconds=16)
+    )
+    CirculationDelivery.objects.filter(pk=live.pk).update(
+        status=Status.SENDING, sent_at=now - datetime.timedelta(seconds=2)
+    )
+
+    chunks = circulation.circulation_due_chunks(run_id=run.pk)
+
+    assert run.deliveries.get(pk=stopped.pk).status == Status.UNCONFIRMED
+    assert run.deliveries.get(pk=live.pk).status == Status.SENDING, "a worker may still hear its answer"
+    assert stopped.pk not in sum(chunks, []) and live.pk not in sum(chunks, [])
+    for chunk in chunks:
+        circulation.circulation_chunk_send(run_id=run.pk, delivery_ids=chunk)
+    assert stopped.email not in [address for envelope in smtp_sink.messages for address in envelope.rcpt_tos]
+    # The run waits for the live one to be settled: its follow-up is due when no worker could still be waiting.
+    assert 0 < circulation.circulation_follow_up_in(run_id=run.pk) <= 15
+    run.refresh_from_db()
+    assert run.status == CirculationRun.Status.SENDING
+
+
+def test_a_delivery_another_worker_has_claimed_is_abandoned_before_its_end(
+    county, smtp_sink, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        run = circulation.circulation_start()
+    ids = list(run.deliveries.filter(status=Status.PENDING).order_by("pk").values_list("pk", flat=True))
+    taken = ids[0]
+    original_update = CirculationDelivery.objects.filter(pk=taken).update
+
+    # The other worker claims it while this one is mid-message: it does so just before this one's claim.
+    from directory.services import circulation_smtp
+
+    real_hand_over = circulation_smtp.message_hand_over
+
+    def hand_over_racing(smtp, *, sender, recipient, message, claim):
+        def claim_after_the_other_worker():
+            if recipient == run.deliveries.get(pk=taken).email:
+                original_update(status=Status.SENDING, sent_at=timezone.now())
+            return claim()
+
+        return real_hand_over(
+            smtp, sender=sender, recipient=recipient, message=message, claim=claim_after_the_other_worker
+        )
+
+    monkeypatch.setattr(circulation_smtp, "message_hand_over", hand_over_racing)
+    outcomes = circulation.circulation_chunk_send(run_id=run.pk, delivery_ids=ids)
+
+    assert outcomes["skipped"] == 1
+    assert outcomes["sent"] == len(ids) - 1
+    received = [address for envelope in smtp_sink.messages for address in envelope.rcpt_tos]
+    assert run.deliveries.get(pk=taken).email not in received, "the abandoned message never arrived"
+    assert len(received) == len(ids) - 1

@@ -349,6 +349,7 @@ def test_the_progress_endpoint_gives_the_counts_and_the_bars_widths_as_json(offi
         "sent": 3,
         "failed": 1,
         "pending": 2,
+        "unconfirmed": 0,
         "percent_done": 67,
         "is_finished": False,
         "status": "sending",
