@@ -48,3 +48,31 @@ def test_table_has_a_row_per_scenario(results):
     table = format_table(results)
     for scenario in SCENARIOS:
         assert scenario.name in table
+
+
+def test_the_send_benchmarks_sink_counts_each_whole_message_once():
+    """The sink stands in for the mail relay: every message the portal's SMTP client ends is counted once."""
+    import smtplib
+
+    from directory.services.circulation_smtp import dot_stuffed, message_hand_over
+    from tests.bench.smtp_sink import CountingSmtpSink
+
+    sink = CountingSmtpSink().start()
+    try:
+        with smtplib.SMTP("127.0.0.1", sink.port, timeout=5) as smtp:
+            smtp.sendmail(
+                "portal@example.org", ["a@example.org", "b@example.org"], b"Subject: one\r\n\r\nHello\r\n"
+            )
+            body = b"Subject: two\r\n\r\n.starts with a dot\r\n" + b"x" * 200_000 + b"\r\n"
+            message_hand_over(
+                smtp,
+                sender="portal@example.org",
+                recipient="c@example.org",
+                stuffed=dot_stuffed(body),
+                claim=lambda: True,
+            )
+            smtp.sendmail("portal@example.org", ["d@example.org"], b"")
+            smtp.noop()
+    finally:
+        sink.stop()
+    assert sink.messages == 4

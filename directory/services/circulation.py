@@ -152,7 +152,7 @@ def circulation_settle_interrupted(*, run_id: int) -> int:
 def circulation_chunk_send(*, run_id: int, delivery_ids: list[int]) -> dict[str, int]:
     """Send one chunk over one mail-server connection; each delivery is claimed just before its message ends."""
     run = CirculationRun.objects.select_related("version").get(pk=run_id)
-    template = _message_template(run)
+    templates = _message_templates(run)
     outcomes = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0, "unconfirmed": 0}
     deliveries = list(
         CirculationDelivery.objects.filter(pk__in=delivery_ids, status=Status.PENDING)
@@ -166,7 +166,7 @@ def circulation_chunk_send(*, run_id: int, delivery_ids: list[int]) -> dict[str,
         for delivery in deliveries:
             if getattr(mail, "connection", True) is None:
                 _open(mail)  # hung up after an abandoned or unanswered message
-            outcome = _deliver(delivery, template, mail)
+            outcome = _deliver(delivery, templates, mail)
             outcomes[outcome] += 1
             if outcome == "retry" and getattr(mail, "connection", True) is None:
                 break  # the server is unreachable: the rest wait for the next attempt
@@ -184,7 +184,7 @@ def _open(mail) -> None:
         logger.warning("Mail server unreachable at the start of a circulation chunk", exc_info=True)
 
 
-def _deliver(delivery: CirculationDelivery, template: bytes, mail) -> str:
+def _deliver(delivery: CirculationDelivery, templates: dict[str, bytes], mail) -> str:
     def claim() -> bool:
         # Committed before the message's end is sent: from here on, it is never sent again.
         claimed = CirculationDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
@@ -193,18 +193,22 @@ def _deliver(delivery: CirculationDelivery, template: bytes, mail) -> str:
         return claimed == 1
 
     try:
-        message = _personalised(template, delivery)
         smtp = getattr(mail, "connection", None)
         if isinstance(smtp, smtplib.SMTP):
             circulation_smtp.message_hand_over(
-                smtp, sender=message.from_email, recipient=delivery.email, message=message.raw, claim=claim
+                smtp,
+                sender=settings.DEFAULT_FROM_EMAIL,
+                recipient=delivery.email,
+                stuffed=_personalised(templates["smtp"], delivery),
+                claim=claim,
             )
         elif getattr(mail, "connection", True) is None:
             raise smtplib.SMTPServerDisconnected("The mail server could not be reached")
         else:  # a development backend (files, memory): nothing to lose between claim and send
             if not claim():
                 raise circulation_smtp.NotClaimed
-            mail.send_messages([message])
+            message = _personalised(templates["raw"], delivery)
+            mail.send_messages([RawEmail(message, settings.DEFAULT_FROM_EMAIL, [delivery.email])])
     except circulation_smtp.NotClaimed:
         mail.close()
         return "skipped"
@@ -218,10 +222,20 @@ def _deliver(delivery: CirculationDelivery, template: bytes, mail) -> str:
         return "unconfirmed"
     except Exception as error:  # noqa: BLE001 - every failed attempt is recorded against its delivery
         return _record_failure(delivery, error, mail)
-    CirculationDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), error=""
-    )
+    _record_sent(delivery)
     return "sent"
+
+
+def _record_sent(delivery: CirculationDelivery) -> None:
+    """Sending -> sent, without waiting for the disk: if PostgreSQL itself crashed before writing it, the row
+    would stay "sending" and be settled as unconfirmed, which is true. The claim is never written this way."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        CirculationDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+            status=Status.SENT, sent_at=timezone.now(), error=""
+        )
 
 
 def _settle(delivery: CirculationDelivery, status: str, error: str) -> None:
@@ -260,6 +274,23 @@ def _record_failure(delivery: CirculationDelivery, error: Exception, mail) -> st
     return "failed"
 
 
+# The last run's message, kept by the worker process between chunks: (run pk, version pk) -> templates.
+_TEMPLATES: dict[tuple[int, int], dict[str, bytes]] = {}
+
+
+def _message_templates(run: CirculationRun) -> dict[str, bytes]:
+    """The run's message written out, and made ready for SMTP, once per worker process and run.
+
+    Each recipient's copy differs from it only in two header values.
+    """
+    key = (run.pk, run.version_id)
+    if key not in _TEMPLATES:
+        raw = _message_template(run)
+        _TEMPLATES.clear()
+        _TEMPLATES[key] = {"raw": raw, "smtp": circulation_smtp.dot_stuffed(raw)}
+    return _TEMPLATES[key]
+
+
 def _message_template(run: CirculationRun) -> bytes:
     """The run's email written out once, with placeholders for the recipient, so the PDF is encoded once."""
     version = run.version
@@ -280,14 +311,13 @@ def _domain() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
 
 
-def _personalised(template: bytes, delivery: CirculationDelivery) -> EmailMessage:
+def _personalised(template: bytes, delivery: CirculationDelivery) -> bytes:
     address = delivery.email.encode("ascii", errors="strict") if delivery.email.isascii() else None
     if address is None:
         raise ValueError(f"'{delivery.email}' cannot be written in an email header as it is")
-    raw = template.replace(_PLACEHOLDER_TO.encode(), address, 1).replace(
+    return template.replace(_PLACEHOLDER_TO.encode(), address, 1).replace(
         _PLACEHOLDER_ID.encode(), str(delivery.pk).encode(), 1
     )
-    return RawEmail(raw, settings.DEFAULT_FROM_EMAIL, [delivery.email])
 
 
 def _finish_if_done(run: CirculationRun) -> None:

@@ -25,10 +25,19 @@ class AnswerLost(Exception):
     """The message was ended but the server's answer never came: it may have arrived."""
 
 
+def dot_stuffed(message: bytes) -> bytes:
+    """The message as SMTP carries it (CRLF line endings assumed): each line starting "." doubled, ending CRLF.
+
+    Worth doing once for a message sent many times; personalising its headers afterwards keeps it valid.
+    """
+    body = _LEADING_DOT.sub(b"..", message)
+    return body if body.endswith(b"\r\n") else body + b"\r\n"
+
+
 def message_hand_over(
-    smtp: smtplib.SMTP, *, sender: str, recipient: str, message: bytes, claim: Callable[[], bool]
+    smtp: smtplib.SMTP, *, sender: str, recipient: str, stuffed: bytes, claim: Callable[[], bool]
 ):
-    """Send `message` (CRLF line endings) to `recipient`; raises smtplib errors for refusals, as sendmail does."""
+    """Send a `dot_stuffed()` message to `recipient`; raises smtplib errors for refusals, as sendmail does."""
     smtp.ehlo_or_helo_if_needed()
     code, answer = smtp.mail(sender)
     if code != 250:
@@ -42,10 +51,7 @@ def message_hand_over(
     if code != 354:
         _reset(smtp)
         raise smtplib.SMTPDataError(code, answer)
-    body = _LEADING_DOT.sub(b"..", message)
-    if not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    smtp.send(body)
+    smtp.send(stuffed)
     if not claim():
         # Mid-message, the only way to take it back is to hang up: the server discards an unfinished message.
         smtp.close()

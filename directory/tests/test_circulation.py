@@ -294,14 +294,14 @@ def test_a_delivery_another_worker_has_claimed_is_abandoned_before_its_end(
 
     real_hand_over = circulation_smtp.message_hand_over
 
-    def hand_over_racing(smtp, *, sender, recipient, message, claim):
+    def hand_over_racing(smtp, *, sender, recipient, stuffed, claim):
         def claim_after_the_other_worker():
             if recipient == run.deliveries.get(pk=taken).email:
                 original_update(status=Status.SENDING, sent_at=timezone.now())
             return claim()
 
         return real_hand_over(
-            smtp, sender=sender, recipient=recipient, message=message, claim=claim_after_the_other_worker
+            smtp, sender=sender, recipient=recipient, stuffed=stuffed, claim=claim_after_the_other_worker
         )
 
     monkeypatch.setattr(circulation_smtp, "message_hand_over", hand_over_racing)

@@ -7,35 +7,19 @@ sending, not planning.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Min
 
+from tests.bench.smtp_sink import CountingSmtpSink
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-class CountingSink:
-    """Counts accepted messages and their bytes without keeping them."""
-
-    def __init__(self) -> None:
-        self.messages = 0
-        self.bytes = 0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        with self.lock:
-            self.messages += len(envelope.rcpt_tos)
-            self.bytes += len(envelope.content)
-        return "250 OK"
 
 
 def measure_circulation_send(*, scale: int, recipients: int, broker_url: str, concurrency: int = 1) -> dict:
@@ -56,13 +40,9 @@ def measure_circulation_send(*, scale: int, recipients: int, broker_url: str, co
         batch_size=5000,
     )
     total = run.deliveries.count()
-    sink = CountingSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
+    sink = CountingSmtpSink().start()
     queue = f"bench-{uuid.uuid4().hex[:8]}"
-    worker = _start_worker(
-        queue=queue, broker_url=broker_url, smtp_port=controller.port, concurrency=concurrency
-    )
+    worker = _start_worker(queue=queue, broker_url=broker_url, smtp_port=sink.port, concurrency=concurrency)
     try:
         _dispatch(run.pk, queue, broker_url)
         deadline = time.monotonic() + 1800
@@ -73,7 +53,7 @@ def measure_circulation_send(*, scale: int, recipients: int, broker_url: str, co
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
-        controller.stop()
+        sink.stop()
     sent_deliveries = run.deliveries.filter(status=CirculationDelivery.Status.SENT)
     sent = sent_deliveries.count()
     # From the first message to the last, as the database recorded them: the worker's start-up is not counted.
@@ -90,12 +70,6 @@ def measure_circulation_send(*, scale: int, recipients: int, broker_url: str, co
         "pdf_bytes": version.size_bytes,
         "worker_concurrency": concurrency,
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start_worker(*, queue: str, broker_url: str, smtp_port: int, concurrency: int) -> subprocess.Popen:

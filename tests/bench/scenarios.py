@@ -39,6 +39,12 @@ def _demo_provider():
     return demo_provider()
 
 
+def _bookable_forum():
+    from engagement.demo.bookings import demo_bookable_forum
+
+    return demo_bookable_forum()
+
+
 def _provider_question() -> dict:
     """Safeguarding for home care in the demo provider's area: what a provider most needs answered quickly."""
     area = _demo_provider().areas.order_by("name").first()
@@ -56,4 +62,6 @@ SCENARIOS = [
     Scenario(
         "provider page", OFFICER, "directory:provider-detail", url_kwargs=lambda: {"pk": _demo_provider().pk}
     ),
+    Scenario("forward plan", PROVIDER, "engagement:plan"),
+    Scenario("book a place", PROVIDER, "engagement:book", url_kwargs=lambda: {"pk": _bookable_forum().pk}),
 ]
