@@ -25,6 +25,7 @@ from directory.models import CirculationDelivery, CirculationRun, ContactListVer
 from directory.selectors.circulation import providers_with_recipients, run_progress
 from directory.services import circulation_smtp
 from portal.outbox.services import RawEmail
+from portal.working_days import first_working_day_of_month
 
 logger = logging.getLogger(__name__)
 
@@ -377,17 +378,6 @@ def circulation_unfinished_run_ids(*, idle_for: timedelta = timedelta(0)) -> lis
     if idle_for:
         runs = runs.exclude(deliveries__sent_at__gte=timezone.now() - idle_for)
     return list(runs.values_list("pk", flat=True).distinct())
-
-
-def first_working_day_of_month(day: date) -> date:
-    """The first weekday of `day`'s month that is not an English bank holiday."""
-    import holidays
-
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=day.year)
-    candidate = day.replace(day=1)
-    while candidate.weekday() >= 5 or candidate in bank_holidays:
-        candidate += timedelta(days=1)
-    return candidate
 
 
 def circulation_start_if_quarter_due(*, today: date) -> CirculationRun | None:

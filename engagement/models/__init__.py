@@ -1,4 +1,5 @@
 from .activities import Activity, Booking
+from .enquiries import Enquiry, EnquiryAttachment, EnquiryEvent, EnquiryTarget
 from .followup import Action, ActivityNote, Feedback, YouSaidWeDid
 from .groups import EngagementGroup, MaturityAssessment, TermsOfReference
 
@@ -8,6 +9,10 @@ __all__ = [
     "ActivityNote",
     "Booking",
     "EngagementGroup",
+    "Enquiry",
+    "EnquiryAttachment",
+    "EnquiryEvent",
+    "EnquiryTarget",
     "Feedback",
     "MaturityAssessment",
     "TermsOfReference",
