@@ -3,10 +3,11 @@
 Runs after the who's-who is seeded; running it again adds nothing.
 """
 
-from . import bookings, plan
+from . import bookings, groups, plan
 
 
 def seed_engagement(*, scale: int) -> dict[str, int]:
     created = plan.seed_plan(scale=scale)
     created.update(bookings.seed_bookings(scale=scale))
+    created.update(groups.seed_group_records(scale=scale))
     return created
