@@ -5,13 +5,15 @@ time on either side of the change to and from British Summer Time.
 """
 
 from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from engagement.models import Activity
 
@@ -60,18 +62,32 @@ def _calendar(name: str, *, method: str | None = None) -> Calendar:
     return calendar
 
 
+@lru_cache(maxsize=16)
+def _london(first_year: int, last_year: int) -> Timezone:
+    # The zone's rules for just the years the events span: worked out once, as it is the slow part of a file.
+    return Timezone.from_tzid(
+        "Europe/London", first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )
+
+
+def _with_time_zone(calendar: Calendar, activities: list[Activity]) -> bytes:
+    if activities:
+        years = [moment.astimezone(LONDON).year for a in activities for moment in (a.starts_at, a.ends_at)]
+        calendar.add_component(_london(min(years), max(years)))
+    return calendar.to_ical()
+
+
 def plan_calendar(activities: Iterable[Activity], *, name: str) -> bytes:
     """A feed of many activities, for subscribing to the whole plan or one group's meetings."""
     calendar = _calendar(name)
+    activities = list(activities)
     for activity in activities:
         calendar.add_component(_event(activity))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return _with_time_zone(calendar, activities)
 
 
 def booking_calendar(activity: Activity, *, cancelled: bool = False) -> bytes:
     """The .ics attached to a booking's confirmation, promotion or cancellation email."""
     calendar = _calendar(activity.title, method="CANCEL" if cancelled else "PUBLISH")
     calendar.add_component(_event(activity, cancelled=cancelled))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return _with_time_zone(calendar, [activity])

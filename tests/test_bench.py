@@ -76,3 +76,16 @@ def test_the_send_benchmarks_sink_counts_each_whole_message_once():
     finally:
         sink.stop()
     assert sink.messages == 4
+
+
+def test_a_posting_scenario_is_timed_and_leaves_nothing_behind(db):
+    from engagement.models import Booking
+    from portal.models import OutboxMessage
+
+    call_command("seed_demo", "--scale", "1", stdout=StringIO())
+    bookings, messages = Booking.objects.count(), OutboxMessage.objects.count()
+    results = run_scenarios(scale=1, repeats=2, warmups=1)
+    booked = next(result for result in results if result["name"] == "book a place")
+    assert booked["median_ms"] > 0
+    assert booked["queries"] > 5  # the write itself was timed, not just a page
+    assert (Booking.objects.count(), OutboxMessage.objects.count()) == (bookings, messages)

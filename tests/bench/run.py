@@ -11,7 +11,7 @@ from pathlib import Path
 
 import django
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -88,12 +88,28 @@ def run_scenarios(scale: int, repeats: int, warmups: int = WARMUPS) -> list[dict
 
 
 def _get(client: Client, url: str, scenario: Scenario) -> float:
-    """Ask for the page; return the server time in milliseconds."""
+    """Ask for the page (or post its form); return the server time in milliseconds."""
+    if scenario.form is not None:
+        return _post(client, url, scenario)
     started = time.perf_counter()
     response = client.get(url)
     elapsed_ms = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         raise ScenarioFailed(f"{scenario.name}: {url} answered {response.status_code}, not 200")
+    return elapsed_ms
+
+
+def _post(client: Client, url: str, scenario: Scenario) -> float:
+    data = scenario.form()
+    with transaction.atomic():
+        started = time.perf_counter()
+        response = client.post(url, data)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        transaction.set_rollback(True)
+    if response.status_code != 302:
+        raise ScenarioFailed(
+            f"{scenario.name}: posting to {url} answered {response.status_code}, not a redirect"
+        )
     return elapsed_ms
 
 

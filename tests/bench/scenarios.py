@@ -26,6 +26,9 @@ class Scenario:
     url_kwargs: Callable[[], dict] = dict
     # The query string's parameters, for a search or a question asked by GET; called like url_kwargs.
     query: Callable[[], dict] = dict
+    # A form to POST instead of asking by GET. The write is timed in full and then rolled back, so every round
+    # posts to the same data; the answer must be a redirect (a form's success).
+    form: Callable[[], dict] | None = None
 
     def url(self) -> str:
         url = reverse(self.url_name, kwargs=self.url_kwargs())
@@ -63,5 +66,12 @@ SCENARIOS = [
         "provider page", OFFICER, "directory:provider-detail", url_kwargs=lambda: {"pk": _demo_provider().pk}
     ),
     Scenario("forward plan", PROVIDER, "engagement:plan"),
-    Scenario("book a place", PROVIDER, "engagement:book", url_kwargs=lambda: {"pk": _bookable_forum().pk}),
+    Scenario("booking page", PROVIDER, "engagement:book", url_kwargs=lambda: {"pk": _bookable_forum().pk}),
+    Scenario(
+        "book a place",
+        PROVIDER,
+        "engagement:book",
+        url_kwargs=lambda: {"pk": _bookable_forum().pk},
+        form=lambda: {"name_1": "Bench Attendee", "email_1": "bench.attendee@provider.example.org"},
+    ),
 ]
