@@ -75,9 +75,12 @@ FIGURES_SQL = """
 def activity_figures(*, activity: Activity, provider_id: int | None) -> Figures:
     """Everything about an activity's places and a provider's eligibility, in one query.
 
-    Written in SQL: it runs on every activity page and every booking, and as one ORM query of eight subqueries
-    it cost several times the database's own time just to build.
+    Written in SQL for PostgreSQL: it runs on every activity page and every booking, and as one ORM query of
+    eight subqueries it cost several times the database's own time just to build. Elsewhere (SQLite, in local
+    development) the ORM reads the same in a few queries.
     """
+    if connection.vendor != "postgresql":
+        return _activity_figures_portable(activity=activity, provider_id=provider_id)
     with connection.cursor() as cursor:
         cursor.execute(
             FIGURES_SQL,
@@ -85,6 +88,32 @@ def activity_figures(*, activity: Activity, provider_id: int | None) -> Figures:
         )
         row = cursor.fetchone()
     return Figures(*row)
+
+
+def _activity_figures_portable(*, activity: Activity, provider_id: int | None) -> Figures:
+    from directory.models import ProviderOrganisation
+
+    bookings = Booking.objects.filter(activity=activity)
+    counts = bookings.aggregate(
+        confirmed=Count("pk", filter=Q(status=CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=WAITING)),
+        provider_confirmed=Count("pk", filter=Q(status=CONFIRMED, provider_id=provider_id)),
+    )
+    provider = ProviderOrganisation.objects.filter(pk=provider_id).first() if provider_id else None
+    areas = list(activity.areas.order_by("name").values_list("pk", "name"))
+    service_types = list(activity.service_types.order_by("name").values_list("pk", "name"))
+    return Figures(
+        confirmed=counts["confirmed"],
+        waiting=counts["waiting"],
+        provider_confirmed=counts["provider_confirmed"],
+        provider_tier=provider.tier if provider else None,
+        area_names=[name for _, name in areas],
+        shares_area=bool(provider and provider.areas.filter(pk__in=[pk for pk, _ in areas]).exists()),
+        service_type_names=[name for _, name in service_types],
+        shares_service_type=bool(
+            provider and provider.service_types.filter(pk__in=[pk for pk, _ in service_types]).exists()
+        ),
+    )
 
 
 def _tiers(tiers: list[int]) -> str:
