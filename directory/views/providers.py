@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, reverse
 from django.views.generic import DetailView, ListView
 
 from directory.selectors import provider_page
@@ -12,7 +12,19 @@ class ProviderListView(CouncilStaffRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.provider_organisations_visible_to(self.request.user)
+        return selectors.provider_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selectors.with_list_names(context["providers"])
+        # One reverse() for the page rather than one per row.
+        pattern = reverse("directory:provider-detail", kwargs={"pk": _ANY_KEY})
+        for provider in context["providers"]:
+            provider.path = pattern.replace(str(_ANY_KEY), str(provider.pk))
+        return context
+
+
+_ANY_KEY = 987654321
 
 
 class ProviderDetailView(DetailView):

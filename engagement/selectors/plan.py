@@ -5,17 +5,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.fields import ArrayField
 from django.core import signing
 from django.db import connection
-from django.db.models import CharField, Count, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from directory.models import Area, ServiceType
 from engagement.models import Activity, Booking, EngagementGroup
+from portal.related_names import annotate_names, with_names
 
 # A feed starts a month back, so a calendar keeps what happened lately.
 FEED_LOOKBACK = dt.timedelta(days=31)
@@ -44,27 +43,10 @@ def start_of(day: dt.date) -> dt.datetime:
 AUDIENCE_NAMES = {"areas": "area_names", "service_types": "service_type_names"}
 
 
-def _names_array(relation: str) -> RawSQL:
-    """The names of an activity's areas (or service types) as an array, in name order."""
-    field = Activity._meta.get_field(relation)
-    through, column = field.remote_field.through._meta.db_table, field.m2m_reverse_name()
-    table = field.related_model._meta.db_table
-    # Written out, as the search's topics are (directory/selectors/search.py): the ORM took longer to build it.
-    sql = f"""
-        ARRAY(
-            SELECT named.name FROM {through} link JOIN {table} named ON named.id = link.{column}
-            WHERE link.activity_id = {Activity._meta.db_table}.id ORDER BY named.name
-        )
-    """  # noqa: S608 - the table and column names come from the models
-    return RawSQL(sql, [], output_field=ArrayField(CharField()))  # noqa: S611
-
-
 def with_audience(activities: QuerySet[Activity]) -> QuerySet[Activity]:
     """On PostgreSQL each activity comes with `area_names` and `service_type_names`; elsewhere
     with_audience_names() reads them for a page's rows."""
-    if connection.vendor != "postgresql":
-        return activities
-    return activities.annotate(**{name: _names_array(relation) for relation, name in AUDIENCE_NAMES.items()})
+    return annotate_names(activities, AUDIENCE_NAMES)
 
 
 _TIERS = {1: "Tier One", 2: "Tier Two", 3: "Tier Three"}
@@ -103,20 +85,7 @@ def describe(activities) -> list[Activity]:
 
     The names come with the rows on PostgreSQL (with_audience); elsewhere they are read here, in two queries.
     """
-    activities = list(activities)
-    missing = {activity.pk: activity for activity in activities if not hasattr(activity, "area_names")}
-    for activity in missing.values():
-        activity.area_names, activity.service_type_names = [], []
-    for relation, attribute in AUDIENCE_NAMES.items() if missing else ():
-        field = Activity._meta.get_field(relation)
-        target = field.m2m_reverse_field_name()
-        names = (
-            field.remote_field.through.objects.filter(activity_id__in=missing)
-            .order_by(f"{target}__name")
-            .values_list("activity_id", f"{target}__name")
-        )
-        for activity_id, name in names:
-            getattr(missing[activity_id], attribute).append(name)
+    activities = with_names(list(activities), Activity, AUDIENCE_NAMES)
     for activity in activities:
         activity.audience = audience_text(activity)
         activity.kind_label = _KINDS[activity.kind]
