@@ -7,8 +7,10 @@ class EngagementConfig(AppConfig):
 
     def ready(self) -> None:
         from directory.services.handover import mover_register, registered_movers
+        from engagement.enquiry_handover import OPEN_ENQUIRIES
         from engagement.handover import ENGAGEMENT_COMMITMENTS
 
-        # ready() may run more than once (in some test set-ups); the mover is registered once.
-        if ENGAGEMENT_COMMITMENTS.name not in {mover.name for mover in registered_movers()}:
-            mover_register(ENGAGEMENT_COMMITMENTS)
+        # ready() may run more than once (in some test set-ups); each mover is registered once.
+        for mover in (ENGAGEMENT_COMMITMENTS, OPEN_ENQUIRIES):
+            if mover.name not in {registered.name for registered in registered_movers()}:
+                mover_register(mover)

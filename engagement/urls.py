@@ -1,4 +1,4 @@
-from engagement.views import bookings, groups, plan
+from engagement.views import bookings, enquiries, enquiry_queue, groups, plan
 
 app_name = "engagement"
 
@@ -6,4 +6,6 @@ urlpatterns = [
     *plan.urlpatterns,
     *bookings.urlpatterns,
     *groups.urlpatterns,
+    *enquiries.urlpatterns,
+    *enquiry_queue.urlpatterns,
 ]

@@ -81,16 +81,35 @@ _MANAGE_ENGAGEMENT = [
     for action in ("add", "change", "delete")
 ] + [("engagement", "approve_ad_hoc_activity")]
 
+# Officers answer providers' enquiries: each step they take is an event in the enquiry's timeline.
+_ANSWER_ENQUIRIES = [
+    ("engagement", f"{action}_{model}")
+    for model in ("enquiry", "enquiryevent")
+    for action in ("view", "add", "change")
+] + [("engagement", "view_enquiryattachment")]
+# Directors read enquiries for the figures.
+_VIEW_ENQUIRIES = [("engagement", "view_enquiry")]
+
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
-    OFFICER: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _RUN_CIRCULATION + _VIEW_ENGAGEMENT + _RUN_ACTIVITIES,
+    OFFICER: _VIEW_DIRECTORY
+    + _VIEW_CIRCULATION
+    + _RUN_CIRCULATION
+    + _VIEW_ENGAGEMENT
+    + _RUN_ACTIVITIES
+    + _ANSWER_ENQUIRIES,
     DIRECTORY_EDITOR: _VIEW_DIRECTORY
     + _EDIT_DIRECTORY
     + _VIEW_CIRCULATION
     + _RUN_CIRCULATION
     + _VIEW_ENGAGEMENT
-    + _RUN_ACTIVITIES,
-    ENGAGEMENT_MANAGER: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _VIEW_ENGAGEMENT + _MANAGE_ENGAGEMENT,
-    DIRECTOR: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _VIEW_ENGAGEMENT,
+    + _RUN_ACTIVITIES
+    + _ANSWER_ENQUIRIES,
+    ENGAGEMENT_MANAGER: _VIEW_DIRECTORY
+    + _VIEW_CIRCULATION
+    + _VIEW_ENGAGEMENT
+    + _MANAGE_ENGAGEMENT
+    + _ANSWER_ENQUIRIES,
+    DIRECTOR: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _VIEW_ENGAGEMENT + _VIEW_ENQUIRIES,
     PROVIDER_USER: [],
 }
 

@@ -36,6 +36,12 @@ SCHEDULES = [
         Crontab(minute="0", hour="9", day_of_month="1-7", month_of_year="1,4,7,10"),
     ),
     ("Carry on interrupted circulations", "directory.tasks.resume_circulations", 300),
+    (
+        # Every day; on weekends and bank holidays the task sends nothing.
+        "Warn of enquiries due tomorrow and escalate overdue ones",
+        "engagement.tasks.send_enquiry_reminders",
+        Crontab(minute="30", hour="7"),
+    ),
 ]
 
 

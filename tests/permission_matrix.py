@@ -106,7 +106,13 @@ def _all_rows() -> list[Row]:
         matrix_search,
         matrix_transfer,
     )
-    from engagement.tests import matrix_bookings, matrix_groups, matrix_plan
+    from engagement.tests import (
+        matrix_bookings,
+        matrix_enquiries,
+        matrix_enquiry_queue,
+        matrix_groups,
+        matrix_plan,
+    )
 
     rows = list(PORTAL_ROWS)
     for module in (
@@ -120,6 +126,8 @@ def _all_rows() -> list[Row]:
         matrix_plan,
         matrix_bookings,
         matrix_groups,
+        matrix_enquiries,
+        matrix_enquiry_queue,
     ):
         rows.extend(module.ROWS)
     return rows

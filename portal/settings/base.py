@@ -211,6 +211,9 @@ if not DEBUG:
 DIRECTORY_STALE_AFTER_DAYS = env.int("DIRECTORY_STALE_AFTER_DAYS", default=182)
 # An activity added to the forward plan less than this many weeks before it happens is ad hoc.
 ENGAGEMENT_PLAN_WEEKS_AHEAD = env.int("ENGAGEMENT_PLAN_WEEKS_AHEAD", default=6)
+# A provider's enquiry about a topic with no target of its own is answered within this many working days.
+ENQUIRY_DEFAULT_TARGET_WORKING_DAYS = env.int("ENQUIRY_DEFAULT_TARGET_WORKING_DAYS", default=10)
+ENQUIRY_ATTACHMENT_MAX_BYTES = env.int("ENQUIRY_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # Each Tier One provider should meet the council at least this often.
 ENGAGEMENT_TIER_ONE_MEETINGS_PER_QUARTER = 1
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="relationship-portal-demo")

@@ -74,4 +74,6 @@ SCENARIOS = [
         url_kwargs=lambda: {"pk": _bookable_forum().pk},
         form=lambda: {"name_1": "Bench Attendee", "email_1": "bench.attendee@provider.example.org"},
     ),
+    Scenario("officer queue", OFFICER, "engagement:enquiry-queue"),
+    Scenario("enquiry figures", DIRECTOR, "engagement:enquiry-figures"),
 ]

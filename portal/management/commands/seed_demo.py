@@ -37,8 +37,10 @@ class Command(BaseCommand):
             raise SystemExit(2)
         with transaction.atomic():
             created = directory_demo.seed_directory(scale=scale)
+            # Before engagement: the demo officer's entry in the who's-who is given enquiries and activities.
+            demo_users = self._seed_users()
             created.update(seed_engagement(scale=scale))
-            created["demo users"] = self._seed_users()
+            created["demo users"] = demo_users
         self.stdout.write(
             "Created: "
             + ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in created.items())
