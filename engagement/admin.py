@@ -45,3 +45,30 @@ class BookingAdmin(SimpleHistoryAdmin):
 
 
 admin.site.register([models.Feedback, models.ActivityNote, models.Action, models.YouSaidWeDid])
+
+
+@admin.register(models.EnquiryTarget)
+class EnquiryTargetAdmin(admin.ModelAdmin):
+    list_display = ["topic", "working_days"]
+
+
+class EnquiryEventInline(admin.TabularInline):
+    model = models.EnquiryEvent
+    extra = 0
+    fields = ["created_at", "kind", "author", "is_internal", "text"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(models.Enquiry)
+class EnquiryAdmin(SimpleHistoryAdmin):
+    """For looking into an enquiry; officers work enquiries in the portal, where each step is recorded."""
+
+    list_display = ["reference", "subject", "provider", "topic", "status", "assigned_officer", "due_on"]
+    list_filter = ["status", "topic"]
+    search_fields = ["reference", "subject", "provider__name"]
+    raw_id_fields = ["provider", "raised_by", "assigned_officer", "assigned_team"]
+    inlines = [EnquiryEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
