@@ -1,7 +1,7 @@
 """Enquiries in a real Chromium: a provider asks about a late payment, the officer answers, the provider reads it.
 
 Every enquiry page is checked with axe-core on the way: the provider's list, the raise form (with its errors),
-the enquiry, and each step's page.
+the officers' queue, the enquiry, each step's page, and the directors' figures.
 """
 
 import pytest
@@ -80,6 +80,7 @@ def test_provider_raises_a_late_payment_enquiry_the_officer_replies_and_the_prov
     # The responsible officer finds it in their queue.
     _sign_in(page, live_server, desk["officer_user"].email)
     page.goto(f"{live_server.url}/engagement/enquiries/queue/")
+    assert_loaded_cleanly_and_accessible(watched_page)
     page.get_by_role("link", name=enquiry.reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Invoice 4471 not paid")
     assert_loaded_cleanly_and_accessible(watched_page)
@@ -142,3 +143,16 @@ def test_an_enquiry_nobody_answers_is_refused_accessibly_with_a_way_to_the_finde
     expect(page.get_by_role("heading", level=1)).to_have_text("Who do I contact about…?")
     expect(page.locator("#answer")).to_contain_text("There is no named contact for this yet")
     assert not Enquiry.objects.exists()
+
+
+def test_the_directors_figures_page_is_accessible(watched_page, live_server):
+    from engagement.tests.factories_enquiries import EnquiryFactory
+    from portal.tests.factories import DirectorFactory
+
+    page = watched_page.page
+    EnquiryFactory.create_batch(3)  # so that the chart and tables have bars and rows
+    director = DirectorFactory(email="director@council.example.org")
+    _sign_in(page, live_server, director.email)
+    page.goto(f"{live_server.url}/engagement/enquiries/figures/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enquiry figures")
+    assert_loaded_cleanly_and_accessible(watched_page)
