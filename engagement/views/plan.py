@@ -213,17 +213,22 @@ class ActivityEditView(ActivityFormView):
         return f"{activity} was changed"
 
 
-class ActivityCancelView(PermissionRequiredMixin, FormView):
-    permission_required = "engagement.change_activity"
+class _ActivityStepView(PermissionRequiredMixin, FormView):
+    """A form about one activity: the permission is checked before the activity is looked up."""
+
     raise_exception = True
-    template_name = "engagement/plan/activity_cancel.html"
-    form_class = forms.ActivityCancelForm
 
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
         self.activity = get_object_or_404(selectors.activity_page(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+
+class ActivityCancelView(_ActivityStepView):
+    permission_required = "engagement.change_activity"
+    template_name = "engagement/plan/activity_cancel.html"
+    form_class = forms.ActivityCancelForm
 
     def get_context_data(self, **kwargs):
         selectors.describe([self.activity])
@@ -265,17 +270,10 @@ class AdHocView(CouncilStaffRequiredMixin, ListView):
         )
 
 
-class AdHocApproveView(PermissionRequiredMixin, FormView):
+class AdHocApproveView(_ActivityStepView):
     permission_required = APPROVE_PERMISSION
-    raise_exception = True
     template_name = "engagement/plan/ad_hoc_approve.html"
     form_class = forms.AdHocApproveForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.activity = get_object_or_404(selectors.activity_page(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         selectors.describe([self.activity])
