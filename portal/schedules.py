@@ -42,6 +42,11 @@ SCHEDULES = [
         "engagement.tasks.send_enquiry_reminders",
         Crontab(minute="30", hour="7"),
     ),
+    (
+        "Count the directors' enquiry figures for the new day",
+        "engagement.tasks.count_enquiry_figures_for_the_day",
+        Crontab(minute="10", hour="0"),
+    ),
 ]
 
 

@@ -1,5 +1,5 @@
 from .activities import Activity, Booking
-from .enquiries import Enquiry, EnquiryAttachment, EnquiryEvent, EnquiryTarget
+from .enquiries import Enquiry, EnquiryAttachment, EnquiryEvent, EnquiryTarget, KeptEnquiryFigures
 from .followup import Action, ActivityNote, Feedback, YouSaidWeDid
 from .groups import EngagementGroup, MaturityAssessment, TermsOfReference
 
@@ -13,6 +13,7 @@ __all__ = [
     "EnquiryAttachment",
     "EnquiryEvent",
     "EnquiryTarget",
+    "KeptEnquiryFigures",
     "Feedback",
     "MaturityAssessment",
     "TermsOfReference",

@@ -148,3 +148,30 @@ class EnquiryAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class KeptEnquiryFigures(models.Model):
+    """Directors' enquiry figures for a range of months as counted on a day, kept so that a visit never waits.
+
+    Counting a year of enquiries takes several times as long as showing them; the worker counts them again after
+    enquiries change (`version` says which state they were counted at) and each night for the default range.
+    """
+
+    first_month = models.DateField()
+    last_month = models.DateField()
+    today = models.DateField()
+    version = models.CharField(max_length=60)
+    rows = models.JSONField()
+    counted_at = models.DateTimeField()
+    refresh_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "kept enquiry figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_month", "last_month", "today"], name="kept_figures_one_per_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Enquiry figures {self.first_month:%b %Y}–{self.last_month:%b %Y}, counted {self.counted_at:%d %b %H:%M}"

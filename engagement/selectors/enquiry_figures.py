@@ -1,31 +1,30 @@
 """Enquiry figures for directors: per month, and by topic, area and provider type, over a range of months.
 
 Every figure is counted by PostgreSQL in one query (grouping sets), however many months or enquiries there are,
-and kept until an enquiry changes.
+and kept (KeptEnquiryFigures): the worker counts them again after enquiries change.
 
 An enquiry counts in the month it was raised. The promised date is for its answer, the resolution (moved on by
 the days the council waited for the provider); the time to first response counts to the council's first reply or
 request for more information.
 """
 
+import dataclasses
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
 from directory.selectors.finder import question_choices
-from engagement.models import Enquiry
+from engagement.models import Enquiry, KeptEnquiryFigures
 from engagement.selectors.plan import month_start, start_of
 from portal.working_days import is_working_day
 
 # The default range (this month and the eleven before it), and how far back a range may start.
 FIGURES_MONTHS = 12
 MONTHS_OFFERED = 36
-# However unchanged the enquiries, the figures are counted again after this long.
-FIGURES_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,9 @@ class EnquiryFigures:
     by_topic: list[Line] = field(default_factory=list)
     by_area: list[Line] = field(default_factory=list)
     by_service_type: list[Line] = field(default_factory=list)
+    # When these figures were counted, and whether enquiries have changed since.
+    counted_at: dt.datetime | None = None
+    up_to_date: bool = True
 
 
 # GROUPING(month, topic_id, area_id, service_type_id) of each grouping set: a bit is set for a column left out.
@@ -114,18 +116,39 @@ def _working_day_ordinals(first: dt.date, last: dt.date) -> list[int]:
 
 
 def enquiry_figures(*, first_month: dt.date, last_month: dt.date, today: dt.date) -> EnquiryFigures:
-    """The figures of the enquiries raised from `first_month` to the end of `last_month`.
+    """The figures of the enquiries raised from `first_month` to the end of `last_month`, as last counted.
 
-    Counting a year of enquiries takes far longer than showing them, so the counts are kept (FIGURES_CACHE_SECONDS
-    at most) and counted again as soon as an enquiry is added or changed: every change to one is saved with its
-    history, so the newest enquiry and the newest history entry say whether anything has. Three queries at most.
+    Counting a year of enquiries takes several times as long as showing them, so a visit shows the figures kept
+    for the range (KeptEnquiryFigures). If enquiries have changed since, it asks the worker to count them again
+    and shows the kept ones, saying when they were counted. A range nobody has asked for today is counted there
+    and then. Every change to an enquiry is saved with its history, so the newest enquiry and the newest history
+    entry say whether anything has changed.
     """
-    key = f"enquiry-figures:{first_month}:{last_month}:{today}:{_enquiries_version()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _count(first_month=first_month, last_month=last_month, today=today)
-        cache.set(key, rows, FIGURES_CACHE_SECONDS)
-    return _arrange(rows, first_month=first_month, last_month=last_month)
+    from engagement.services.enquiry_figures import enquiry_figures_keep, enquiry_figures_refresh_request
+
+    version = _enquiries_version()
+    kept = KeptEnquiryFigures.objects.filter(
+        first_month=first_month, last_month=last_month, today=today
+    ).first()
+    if kept is None:
+        kept = enquiry_figures_keep(
+            first_month=first_month, last_month=last_month, today=today, version=version
+        )
+    elif kept.version != version:
+        kept = enquiry_figures_refresh_request(kept=kept)
+    figures = _arrange(kept.rows, first_month=first_month, last_month=last_month)
+    return dataclasses.replace(figures, counted_at=kept.counted_at, up_to_date=kept.version == version)
+
+
+def enquiries_version() -> str:
+    """Which state the enquiries are in: changes whenever an enquiry is added or changed."""
+    return _enquiries_version()
+
+
+def count_rows(*, first_month: dt.date, last_month: dt.date, today: dt.date) -> list[list]:
+    """Every figure's row, as kept (JSON: lists, numbers and nulls)."""
+    rows = _count(first_month=first_month, last_month=last_month, today=today)
+    return [[float(value) if isinstance(value, Decimal) else value for value in row] for row in rows]
 
 
 def _enquiries_version() -> str:
