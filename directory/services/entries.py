@@ -4,14 +4,11 @@ from collections.abc import Iterable, Mapping
 
 from django.db import models
 
+from portal.service_errors import ServiceError
 
-class EntryError(Exception):
-    """A change to the who's-who that breaks one of its rules; `field` names the form field to blame."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EntryError(ServiceError):
+    """A change to the who's-who that breaks one of its rules."""
 
 
 class EntryProblems(EntryError):

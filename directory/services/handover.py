@@ -60,15 +60,11 @@ from simple_history.utils import bulk_update_with_history
 
 from directory.models import Handover, Officer, ProviderOrganisation, Responsibility
 from directory.selectors.handover import handover_already_made, handover_email_recipients
+from portal.service_errors import ServiceError
 
 
-class HandoverError(Exception):
-    """A handover that cannot be made; `field` names the form field to show it against, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class HandoverError(ServiceError):
+    """A handover that cannot be made."""
 
 
 class MoveFunction(Protocol):

@@ -16,17 +16,13 @@ from django.utils.formats import date_format
 
 from directory.models import ContactProposal, ProviderOrganisation, ProviderPerson
 from directory.selectors.proposals import proposal_email_recipients
+from portal.service_errors import ServiceError
 
 DECLINE_REASON_REQUIRED = "Enter a reason for declining"
 
 
-class ProposalError(Exception):
-    """A proposal change that cannot be made; `field` names the form field to show it against, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ProposalError(ServiceError):
+    """A proposal change that cannot be made."""
 
 
 def proposal_create(

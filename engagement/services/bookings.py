@@ -29,6 +29,7 @@ from engagement.selectors.bookings import (
     deadline_text,
     when_text,
 )
+from portal.service_errors import ServiceError
 
 CONFIRMED = Booking.Status.CONFIRMED
 WAITING = Booking.Status.WAITING
@@ -36,13 +37,8 @@ CANCELLED = Booking.Status.CANCELLED
 ALREADY_BOOKED = "already has a place or is on the waiting list"
 
 
-class BookingError(Exception):
-    """A booking change that cannot be made; `field` names the form field to show it against, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class BookingError(ServiceError):
+    """A booking change that cannot be made."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from engagement.selectors.enquiries import (
     provider_recipients,
 )
 from engagement.services.enquiry_attachments import AttachmentError, CheckedAttachment, attachments_check
+from portal.service_errors import ServiceError
 from portal.working_days import working_days_after, working_days_between
 
 Kind = EnquiryEvent.Kind
@@ -40,13 +41,8 @@ AWAITING_PROVIDER = Enquiry.Status.AWAITING_PROVIDER
 RESOLVED = Enquiry.Status.RESOLVED
 
 
-class EnquiryError(Exception):
-    """An enquiry step that cannot be taken; `field` names the form field to show it against, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EnquiryError(ServiceError):
+    """An enquiry step that cannot be taken."""
 
 
 class NobodyAnswersError(EnquiryError):

@@ -19,6 +19,7 @@ from engagement.models import (
     YouSaidWeDid,
 )
 from engagement.selectors.followup import activity_has_happened
+from portal.service_errors import ServiceError
 
 ALREADY_GIVEN = "Feedback has already been given for this place"
 NOT_YET_HAPPENED = "You can give feedback once the activity has happened"
@@ -28,13 +29,8 @@ ACTIVITY_NOT_IN_GROUP = "Choose an activity of this group"
 DUE_DATE_TOO_EARLY = "The due date must be on or after the day of the activity"
 
 
-class FollowupError(Exception):
-    """A follow-up that cannot be recorded; `field` names the form field to show it against, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class FollowupError(ServiceError):
+    """A follow-up that cannot be recorded."""
 
 
 def feedback_give(*, booking: Booking, by, rating: int, useful: str = "", improve: str = "") -> Feedback:

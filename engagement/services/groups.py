@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from directory.models import Area, Officer
 from engagement.models import EngagementGroup, MaturityAssessment, TermsOfReference
+from portal.service_errors import ServiceError
 
 REVIEW_BEFORE_APPROVAL = "The review date must be after the approval date"
 APPROVAL_IN_FUTURE = "The approval date must be today or in the past"
@@ -20,13 +21,8 @@ ASSESSMENT_IN_FUTURE = "The date of the assessment must be today or in the past"
 NAME_TAKEN = "There is already a group with this name"
 
 
-class GroupError(Exception):
-    """A change to a group that cannot be made; `field` names the form field to show it against, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class GroupError(ServiceError):
+    """A change to a group that cannot be made."""
 
 
 # Addresses under /engagement/groups/ that are pages, not groups.

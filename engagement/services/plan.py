@@ -21,6 +21,7 @@ from directory.models import Area, ServiceType
 from directory.services.entries import entry_save
 from engagement.models import Activity
 from engagement.selectors.plan import BookingCounts, ad_hoc_cutoff, booking_counts
+from portal.service_errors import ServiceError
 
 # The fields of an activity an officer fills in; the rest (ad hoc, approval, who added it) the service sets.
 ACTIVITY_FIELDS = (
@@ -66,13 +67,8 @@ def ad_hoc_reason_required() -> str:
     return f"Give a reason: this activity is less than {weeks} week{'s' if weeks != 1 else ''} away, so it is ad hoc"
 
 
-class PlanError(Exception):
-    """A change to the plan that breaks one of its rules; `field` names the form field to blame."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class PlanError(ServiceError):
+    """A change to the plan that breaks one of its rules."""
 
 
 class PlanProblems(PlanError):
