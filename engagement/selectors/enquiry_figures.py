@@ -42,6 +42,16 @@ class Figures:
         return round(100 * self.within_target / self.decided) if self.decided else None
 
     @property
+    def within_target_cell(self) -> str:
+        """A table cell's text: like "75%", or "–" when none was resolved or due."""
+        percent = self.within_target_percent
+        return "–" if percent is None else f"{percent}%"
+
+    @property
+    def median_cell(self) -> str:
+        return self.median_text or "–"
+
+    @property
     def median_text(self) -> str:
         """Like "2.5 working days"; empty when none was answered."""
         if self.median_days is None:

@@ -67,7 +67,7 @@ class EnquiryQueueView(CouncilStaffRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             form=self.form,
             queues=self.queues,
             show=self.show,
@@ -77,6 +77,8 @@ class EnquiryQueueView(CouncilStaffRequiredMixin, ListView):
             enquiry_path=reverse("engagement:enquiry-detail", args=[0]).removesuffix("0/"),
             **kwargs,
         )
+        selectors.describe_rows(context["enquiries"])
+        return context
 
 
 class EnquiryFiguresView(CouncilStaffRequiredMixin, TemplateView):
