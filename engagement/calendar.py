@@ -87,7 +87,23 @@ def plan_calendar(activities: Iterable[Activity], *, name: str) -> bytes:
 
 
 def booking_calendar(activity: Activity, *, cancelled: bool = False) -> bytes:
-    """The .ics attached to a booking's confirmation, promotion or cancellation email."""
+    """The .ics attached to a booking's confirmation, promotion or cancellation email.
+
+    Every booking for an activity gets the same file until the activity changes (its `updated_at` moves on), so
+    a saved activity's file is written once per process.
+    """
+    if activity.pk is None or activity.updated_at is None:
+        return _booking_calendar(activity, cancelled)
+    return _kept_booking_calendar(activity, activity.updated_at, cancelled, settings.SITE_URL)
+
+
+@lru_cache(maxsize=64)
+def _kept_booking_calendar(activity: Activity, updated_at, cancelled: bool, site_url: str) -> bytes:
+    # updated_at and site_url are part of the key: a changed activity, or another site, gets a new file.
+    return _booking_calendar(activity, cancelled)
+
+
+def _booking_calendar(activity: Activity, cancelled: bool) -> bytes:
     calendar = _calendar(activity.title, method="CANCEL" if cancelled else "PUBLISH")
     calendar.add_component(_event(activity, cancelled=cancelled))
     return _with_time_zone(calendar, [activity])
