@@ -1,8 +1,9 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.views.generic import DetailView, ListView
 
 from directory.selectors import provider_page
 from directory.selectors import providers as selectors
+from portal.paths import with_paths
 from portal.permissions import CouncilStaffRequiredMixin
 
 
@@ -17,14 +18,8 @@ class ProviderListView(CouncilStaffRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         selectors.with_list_names(context["providers"])
-        # One reverse() for the page rather than one per row.
-        pattern = reverse("directory:provider-detail", kwargs={"pk": _ANY_KEY})
-        for provider in context["providers"]:
-            provider.path = pattern.replace(str(_ANY_KEY), str(provider.pk))
+        with_paths(context["providers"], "directory:provider-detail")
         return context
-
-
-_ANY_KEY = 987654321
 
 
 class ProviderDetailView(DetailView):

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.text import slugify
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -14,6 +14,7 @@ from directory.forms.search import ContactFinderForm
 from directory.selectors import finder
 from directory.selectors import search as selectors
 from directory.vcard import officer_vcard
+from portal.paths import with_paths
 
 
 class OneQueryPaginator(Paginator):
@@ -48,7 +49,7 @@ class OfficerSearchView(FilterView):
         form = self.filterset.form
         words = form.cleaned_data.get("q", "") if self.filterset.is_bound and form.is_valid() else ""
         selectors.with_topics_answered(context["officers"])
-        _with_paths(context["officers"])
+        with_paths(context["officers"], "directory:officer-detail")
         context.update(
             form=form,
             searched=self.filterset.is_bound,
@@ -57,16 +58,6 @@ class OfficerSearchView(FilterView):
             else [],
         )
         return context
-
-
-_ANY_KEY = 987654321
-
-
-def _with_paths(officers) -> None:
-    """Give each officer of a page its page's `path`: one reverse() for the page rather than one per row."""
-    pattern = reverse("directory:officer-detail", kwargs={"pk": _ANY_KEY})
-    for officer in officers:
-        officer.path = pattern.replace(str(_ANY_KEY), str(officer.pk))
 
 
 def contact_finder(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,7 @@ from engagement.forms import plan as forms
 from engagement.models import Activity, EngagementGroup
 from engagement.selectors import plan as selectors
 from engagement.services import plan as services
+from portal.paths import with_paths
 from portal.permissions import CouncilStaffRequiredMixin, is_council_staff
 
 APPROVE_PERMISSION = "engagement.approve_ad_hoc_activity"
@@ -60,11 +61,11 @@ class PlanView(FilterView):
             # Providers never add activities: asking would cost them two permission queries.
             can_add=council_staff and user.has_perm("engagement.add_activity"),
             is_council_staff=council_staff,
-            # Each row's link is this and its key: cheaper than reversing the address for every row.
-            activity_path=reverse("engagement:activity-detail", args=[0]).removesuffix("0/"),
             **kwargs,
         )
-        context["activities"] = selectors.describe(context["activities"])
+        context["activities"] = with_paths(
+            selectors.describe(context["activities"]), "engagement:activity-detail"
+        )
         return context
 
 
