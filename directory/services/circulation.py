@@ -186,12 +186,18 @@ def _open(mail) -> None:
 
 
 def _deliver(delivery: CirculationDelivery, templates: dict[str, bytes], mail) -> str:
+    claimed = False
+
     def claim() -> bool:
         # Committed before the message's end is sent: from here on, it is never sent again.
-        claimed = CirculationDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
-            status=Status.SENDING, sent_at=timezone.now(), attempts=F("attempts") + 1
+        nonlocal claimed
+        claimed = (
+            CirculationDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
+                status=Status.SENDING, sent_at=timezone.now(), attempts=F("attempts") + 1
+            )
+            == 1
         )
-        return claimed == 1
+        return claimed
 
     try:
         smtp = getattr(mail, "connection", None)
@@ -222,7 +228,7 @@ def _deliver(delivery: CirculationDelivery, templates: dict[str, bytes], mail) -
         )
         return "unconfirmed"
     except Exception as error:  # noqa: BLE001 - every failed attempt is recorded against its delivery
-        return _record_failure(delivery, error, mail)
+        return _record_failure(delivery, error, mail, claimed=claimed)
     _record_sent(delivery)
     return "sent"
 
@@ -245,8 +251,8 @@ def _settle(delivery: CirculationDelivery, status: str, error: str) -> None:
     )
 
 
-def _record_failure(delivery: CirculationDelivery, error: Exception, mail) -> str:
-    """A refusal: the message was not taken, whether or not it had been claimed; retry or fail it."""
+def _record_failure(delivery: CirculationDelivery, error: Exception, mail, *, claimed: bool) -> str:
+    """A refusal: the message was not taken, whether or not it had been claimed; retry or fail it, in one update."""
     text = f"{type(error).__name__}: {error}"[:2000]
     temporary = (
         isinstance(error, _TEMPORARY)
@@ -258,20 +264,21 @@ def _record_failure(delivery: CirculationDelivery, error: Exception, mail) -> st
     )
     if isinstance(error, _TEMPORARY):
         mail.close()
-    row = CirculationDelivery.objects.filter(pk=delivery.pk, status__in=[Status.PENDING, Status.SENDING])
-    # A refusal before the claim has not counted the attempt yet.
-    attempts = F("attempts") + 1 if row.filter(status=Status.PENDING).exists() else F("attempts")
-    row.update(attempts=attempts)
-    attempts_made = row.values_list("attempts", flat=True).first() or 0
+    row = CirculationDelivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING if claimed else Status.PENDING
+    )
+    # This attempt, whether or not the claim had counted it yet; the chunk read `attempts` before sending.
+    attempts_made = delivery.attempts + 1
     if temporary and attempts_made < settings.CIRCULATION_MAX_ATTEMPTS:
         row.update(
             status=Status.PENDING,
+            attempts=attempts_made,
             error=text,
             sent_at=None,
             next_attempt_at=timezone.now() + timedelta(seconds=30 * 2 ** (attempts_made - 1)),
         )
         return "retry"
-    row.update(status=Status.FAILED, error=text, sent_at=None)
+    row.update(status=Status.FAILED, attempts=attempts_made, error=text, sent_at=None)
     return "failed"
 
 
