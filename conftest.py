@@ -141,6 +141,31 @@ def matrix_objects(db, provider_a, provider_b):
         "provider_person_a": factories.ProviderPersonFactory(provider=provider_a),
         "proposal_a": factories.ContactProposalFactory(provider=provider_a),
         **_engagement_matrix_objects(provider_a),
+        **_partnership_matrix_objects(provider_a, officer_record),
+    }
+
+
+def _partnership_matrix_objects(provider_a, officer_record) -> dict:
+    """A published pilot with provider A as a partner, each of its records, and a draft pilot."""
+    from partnerships.tests import factories
+
+    pilot = factories.PartnershipPilotFactory(title="Discharge to assess", lead_officer=officer_record)
+    evaluation = factories.EvaluationFactory(pilot=pilot)
+    check = factories.RelationshipCheckFactory(pilot=pilot)
+    return {
+        "pilot": pilot,
+        "draft_pilot": factories.PartnershipPilotFactory(title="Draft pilot", is_published=False),
+        "partner_a": factories.ProviderPartnerFactory(pilot=pilot, provider=provider_a),
+        "other_partner": factories.OtherPartnerFactory(pilot=pilot),
+        "objective": factories.ObjectiveFactory(pilot=pilot, owner=officer_record),
+        "milestone": factories.MilestoneFactory(pilot=pilot),
+        "risk": factories.RiskFactory(pilot=pilot, owner=officer_record),
+        "internal_risk": factories.RiskFactory(pilot=pilot, owner=officer_record, is_internal=True),
+        "progress_entry": factories.ProgressEntryFactory(pilot=pilot),
+        "evaluation": evaluation,
+        "draft_evaluation": factories.EvaluationFactory(pilot=pilot, point="end", is_published=False),
+        "lesson": factories.LessonFactory(evaluation=evaluation),
+        "relationship_check": check,
     }
 
 

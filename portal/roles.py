@@ -90,26 +90,58 @@ _ANSWER_ENQUIRIES = [
 # Directors read enquiries for the figures.
 _VIEW_ENQUIRIES = [("engagement", "view_enquiry")]
 
+_PARTNERSHIP_MODELS = [
+    "partnershippilot",
+    "strategicreason",
+    "pilotpartner",
+    "procurementrecord",
+    "stagechange",
+    "objective",
+    "milestone",
+    "risk",
+    "progressentry",
+    "evaluation",
+    "objectiveoutcome",
+    "lesson",
+    "relationshipcheck",
+    "relationshipcheckresponse",
+    "relationshipcheckrating",
+]
+_VIEW_PARTNERSHIPS = [("partnerships", f"view_{model}") for model in _PARTNERSHIP_MODELS]
+# Officers run pilots: propose them, move them through their stages, keep their plans and evaluate them.
+_RUN_PARTNERSHIPS = [
+    ("partnerships", f"{action}_{model}") for model in _PARTNERSHIP_MODELS for action in ("add", "change")
+]
+# The engagement manager, who leads the relationship with the market, may also remove what was entered in error.
+_MANAGE_PARTNERSHIPS = [("partnerships", f"delete_{model}") for model in _PARTNERSHIP_MODELS]
+
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OFFICER: _VIEW_DIRECTORY
     + _VIEW_CIRCULATION
     + _RUN_CIRCULATION
     + _VIEW_ENGAGEMENT
     + _RUN_ACTIVITIES
-    + _ANSWER_ENQUIRIES,
+    + _ANSWER_ENQUIRIES
+    + _VIEW_PARTNERSHIPS
+    + _RUN_PARTNERSHIPS,
     DIRECTORY_EDITOR: _VIEW_DIRECTORY
     + _EDIT_DIRECTORY
     + _VIEW_CIRCULATION
     + _RUN_CIRCULATION
     + _VIEW_ENGAGEMENT
     + _RUN_ACTIVITIES
-    + _ANSWER_ENQUIRIES,
+    + _ANSWER_ENQUIRIES
+    + _VIEW_PARTNERSHIPS
+    + _RUN_PARTNERSHIPS,
     ENGAGEMENT_MANAGER: _VIEW_DIRECTORY
     + _VIEW_CIRCULATION
     + _VIEW_ENGAGEMENT
     + _MANAGE_ENGAGEMENT
-    + _ANSWER_ENQUIRIES,
-    DIRECTOR: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _VIEW_ENGAGEMENT + _VIEW_ENQUIRIES,
+    + _ANSWER_ENQUIRIES
+    + _VIEW_PARTNERSHIPS
+    + _RUN_PARTNERSHIPS
+    + _MANAGE_PARTNERSHIPS,
+    DIRECTOR: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _VIEW_ENGAGEMENT + _VIEW_ENQUIRIES + _VIEW_PARTNERSHIPS,
     PROVIDER_USER: [],
 }
 

@@ -28,5 +28,6 @@ urlpatterns = [
     ),
     path("directory/", include("directory.urls")),
     path("engagement/", include("engagement.urls")),
+    path("partnerships/", include("partnerships.urls")),
     path("admin/", admin.site.urls),
 ]

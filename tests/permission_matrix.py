@@ -113,6 +113,7 @@ def _all_rows() -> list[Row]:
         matrix_groups,
         matrix_plan,
     )
+    from partnerships.tests import matrix_checks, matrix_evaluation, matrix_process, matrix_register
 
     rows = list(PORTAL_ROWS)
     for module in (
@@ -128,6 +129,10 @@ def _all_rows() -> list[Row]:
         matrix_groups,
         matrix_enquiries,
         matrix_enquiry_queue,
+        matrix_register,
+        matrix_process,
+        matrix_evaluation,
+        matrix_checks,
     ):
         rows.extend(module.ROWS)
     return rows

@@ -1,0 +1,3 @@
+"""Permission-matrix rows for the partnership pilots' checks pages."""
+
+ROWS: list = []

@@ -1,0 +1,3 @@
+"""Permission-matrix rows for the partnership pilots' register pages."""
+
+ROWS: list = []

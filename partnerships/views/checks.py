@@ -1,0 +1,3 @@
+"""Partnership pilots: views (to be built)."""
+
+urlpatterns: list = []
