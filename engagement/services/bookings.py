@@ -74,35 +74,54 @@ def booking_create(
     if getattr(booked_by, "provider_organisation_id", None) != provider.pk:
         raise BookingError("You can only book places for people from your own organisation")
     with transaction.atomic():
-        activity = _lock(activity)
-        # Read once the lock is held, so the waiting list's order is the order the bookings were made in.
-        now = timezone.now()
-        figures = activity_figures(activity=activity, provider_id=provider.pk)
-        refusal = booking_refusal(activity=activity, figures=figures, now=now)
-        if refusal:
-            raise BookingError(refusal)
-        _refuse_people_already_booked(activity, people)
-        confirmed, provider_confirmed = figures.confirmed, figures.provider_confirmed
-        bookings = []
-        for person in people:
-            has_place = confirmed < activity.capacity and (
-                activity.cap_per_provider is None or provider_confirmed < activity.cap_per_provider
-            )
-            booking = Booking(
-                activity=activity,
-                provider=provider,
-                attendee_name=person.name,
-                attendee_email=person.email,
-                booked_by=booked_by,
-                status=CONFIRMED if has_place else WAITING,
-                requested_at=now,
-            )
-            _save(booking, by=booked_by)
-            confirmed += has_place
-            provider_confirmed += has_place
-            bookings.append(booking)
-        _email_booked(bookings)
+        return _book_under_lock(activity=activity, provider=provider, booked_by=booked_by, people=people)
+
+
+def _book_under_lock(
+    *, activity: Activity, provider: ProviderOrganisation, booked_by, people: list[Attendee]
+) -> list[Booking]:
+    activity = _lock(activity)
+    # Read once the lock is held, so the waiting list's order is the order the bookings were made in.
+    now = timezone.now()
+    figures = activity_figures(activity=activity, provider_id=provider.pk)
+    refusal = booking_refusal(activity=activity, figures=figures, now=now)
+    if refusal:
+        raise BookingError(refusal)
+    _refuse_people_already_booked(activity, people)
+    confirmed, provider_confirmed = figures.confirmed, figures.provider_confirmed
+    bookings = []
+    for person in people:
+        has_place = confirmed < activity.capacity and (
+            activity.cap_per_provider is None or provider_confirmed < activity.cap_per_provider
+        )
+        booking = Booking(
+            activity=activity,
+            provider=provider,
+            attendee_name=person.name,
+            attendee_email=person.email,
+            booked_by=booked_by,
+            status=CONFIRMED if has_place else WAITING,
+            requested_at=now,
+        )
+        _save(booking, by=booked_by)
+        confirmed += has_place
+        provider_confirmed += has_place
+        bookings.append(booking)
+    _email_booked(bookings)
     return bookings
+
+
+def _save(booking: Booking, *, by) -> None:
+    """Save a new booking. The check under the activity's lock finds anyone already booked; should anything get
+    past it, the database's constraint refuses, and leaving the transaction keeps nothing of the booking (no
+    savepoint is needed for that)."""
+    booking._history_user = by
+    try:
+        booking.save()
+    except IntegrityError as error:
+        if "booking_one_place_per_attendee" not in str(error):
+            raise
+        raise BookingError(f"{booking.attendee_name} ({booking.attendee_email}) {ALREADY_BOOKED}") from error
 
 
 def _refuse_people_already_booked(activity: Activity, people: list[Attendee]) -> None:
@@ -112,24 +131,12 @@ def _refuse_people_already_booked(activity: Activity, people: list[Attendee]) ->
         .exclude(status=CANCELLED)
         .annotate(email=Lower("attendee_email"))
         .filter(email__in=emails)
-        .values_list("email", flat=True)
-        .first()
+        .order_by()
+        .values_list("email", flat=True)[:1]
     )
     if taken:
-        person = emails[taken]
+        person = emails[taken[0]]
         raise BookingError(f"{person.name} ({person.email}) {ALREADY_BOOKED}")
-
-
-def _save(booking: Booking, *, by) -> None:
-    booking._history_user = by
-    try:
-        # A savepoint, so that the unique constraint's refusal leaves the transaction usable.
-        with transaction.atomic():
-            booking.save()
-    except IntegrityError as error:
-        if "booking_one_place_per_attendee" not in str(error):
-            raise
-        raise BookingError(f"{booking.attendee_name} ({booking.attendee_email}) {ALREADY_BOOKED}") from error
 
 
 def booking_cancel(*, booking: Booking, cancelled_by) -> Booking:

@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 MY_BOOKINGS_MAX_QUERIES = 5
 # Session, user, the activity, its figures and the provider's eligibility, the provider's name.
 BOOK_PAGE_MAX_QUERIES = 5
+# Booking: session, user, the activity, the provider, the activity locked, its figures, anyone already booked,
+# and the transaction's savepoint and its release (the test's own transaction is around it)...
+BOOKING_MAX_QUERIES = 9
+# ...and for each person: the booking, its history and the email in the outbox.
+BOOKING_QUERIES_PER_PERSON = 3
 
 CONFIRMED, WAITING, CANCELLED = Booking.Status.CONFIRMED, Booking.Status.WAITING, Booking.Status.CANCELLED
 
@@ -171,6 +176,24 @@ def test_the_booking_page_asks_the_same_queries_however_many_are_booked(
         response = client.get(reverse("engagement:book", args=[activity.pk]))
 
     assert "67 of 100" in response.content.decode()
+
+
+def test_booking_asks_the_same_queries_however_many_are_booked_and_three_writes_a_person(
+    client, booker, provider_a, django_assert_max_num_queries
+):
+    activity = forum(capacity=200)
+    BookingFactory.create_batch(40, activity=activity)
+    BookingFactory.create_batch(5, activity=activity, provider=provider_a)
+    client.force_login(booker)
+    url = reverse("engagement:book", args=[activity.pk])
+
+    with django_assert_max_num_queries(BOOKING_MAX_QUERIES + BOOKING_QUERIES_PER_PERSON):
+        assert client.post(url, _form(person(1))).status_code == 302
+    with django_assert_max_num_queries(BOOKING_MAX_QUERIES + 2 * BOOKING_QUERIES_PER_PERSON):
+        assert client.post(url, _form(person(2), person(3))).status_code == 302
+
+    assert Booking.objects.filter(activity=activity).count() == 48
+    assert OutboxMessage.objects.count() == 3
 
 
 def test_an_activity_without_places_cannot_be_booked(client, booker):
