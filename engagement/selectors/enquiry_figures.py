@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from directory.selectors.finder import question_choices
@@ -136,10 +137,13 @@ def enquiry_figures(*, first_month: dt.date, last_month: dt.date, today: dt.date
     """
     from engagement.services.enquiry_figures import enquiry_figures_keep, enquiry_figures_refresh_request
 
-    version = _enquiries_version()
-    kept = KeptEnquiryFigures.objects.filter(
-        first_month=first_month, last_month=last_month, today=today
-    ).first()
+    # Read with the kept figures, in the same query: every visit asks it.
+    kept = (
+        KeptEnquiryFigures.objects.filter(first_month=first_month, last_month=last_month, today=today)
+        .annotate(current_version=RawSQL(_version_sql(), []))  # noqa: S611 - SQL from the code only
+        .first()
+    )
+    version = kept.current_version if kept else _enquiries_version()
     if kept is None:
         kept = enquiry_figures_keep(
             first_month=first_month, last_month=last_month, today=today, version=version
@@ -161,16 +165,21 @@ def count_rows(*, first_month: dt.date, last_month: dt.date, today: dt.date) -> 
     return [[float(value) if isinstance(value, Decimal) else value for value in row] for row in rows]
 
 
-def _enquiries_version() -> str:
+def _version_sql() -> str:
+    """SQL for which state the enquiries are in: the newest enquiry and the newest change to any."""
     history = Enquiry.history.model._meta
-    sql = f"""
-        SELECT (SELECT max(id) FROM {connection.ops.quote_name(Enquiry._meta.db_table)}),
-            (SELECT max({history.pk.column}) FROM {connection.ops.quote_name(history.db_table)})
+    enquiries = connection.ops.quote_name(Enquiry._meta.db_table)
+    changes = connection.ops.quote_name(history.db_table)
+    return f"""
+        COALESCE(CAST((SELECT max(id) FROM {enquiries}) AS TEXT), 'None') || '-' ||
+        COALESCE(CAST((SELECT max({history.pk.column}) FROM {changes}) AS TEXT), 'None')
     """  # noqa: S608 - the table and column names come from the models
+
+
+def _enquiries_version() -> str:
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        newest, changed = cursor.fetchone()
-    return f"{newest}-{changed}"
+        cursor.execute(f"SELECT {_version_sql()}")  # noqa: S608 - see _version_sql
+        return cursor.fetchone()[0]
 
 
 def _count(*, first_month: dt.date, last_month: dt.date, today: dt.date) -> list[tuple]:
