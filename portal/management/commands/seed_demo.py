@@ -7,6 +7,7 @@ from django.db import transaction
 
 from directory import demo as directory_demo
 from engagement.demo import seed_engagement
+from partnerships.demo import seed_partnerships
 from portal import roles
 from portal.models import User
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             # Before engagement: the demo officer's entry in the who's-who is given enquiries and activities.
             demo_users = self._seed_users()
             created.update(seed_engagement(scale=scale))
+            created.update(seed_partnerships(scale=scale))
             created["demo users"] = demo_users
         self.stdout.write(
             "Created: "
