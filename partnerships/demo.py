@@ -37,6 +37,8 @@ from portal.models import User
 from portal.relationship_themes import RelationshipTheme
 
 DEMO_OFFICER_EMAIL = "officer@example.org"
+# The pilot in delivery that the demo provider is a partner in.
+DEMO_PILOT_TITLE = "Trusted assessors for hospital discharge"
 ORDER = [Stage.PROPOSED, Stage.SCOPING, Stage.AGREED, Stage.IN_DELIVERY, Stage.EVALUATING, Stage.CLOSED]
 AGREED_OR_BEYOND = frozenset(ORDER[2:])
 ROUND_EVERY_DAYS, ROUND_LENGTH_DAYS, MAX_ROUNDS = 91, 21, 6
@@ -81,7 +83,7 @@ class PilotPlan:
 
 PLANS = [
     PilotPlan(
-        "Trusted assessors for hospital discharge",
+        DEMO_PILOT_TITLE,
         Stage.IN_DELIVERY,
         "Test whether home care providers' own trusted assessors, working on the wards with the discharge team, "
         "get people home sooner and safely.",
@@ -624,3 +626,8 @@ def _respond(
         RelationshipCheckRating(response=response, theme=theme, rating=_rating(rng, base, number, index))
         for index, theme in enumerate(RelationshipTheme.values)
     )
+
+
+def demo_pilot() -> PartnershipPilot:
+    """The pilot in delivery that the demo provider is a partner in: the one with most to show."""
+    return PartnershipPilot.objects.get(slug=slugify(DEMO_PILOT_TITLE))

@@ -146,6 +146,30 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def role_permissions(user) -> frozenset[str]:
+    """The "app_label.codename" permissions the user's roles hold, from the list above: no query beyond the roles.
+
+    The groups hold exactly these (sync_role_permissions runs after every migrate), so a page can decide which
+    actions to offer without loading every permission; each action's own page still checks `has_perm`.
+    """
+    cached = getattr(user, "_role_permissions", None)
+    if cached is None:
+        cached = frozenset(
+            f"{app_label}.{codename}"
+            for role in role_names(user)
+            for app_label, codename in ROLE_PERMISSIONS.get(role, ())
+        )
+        user._role_permissions = cached
+    return cached
+
+
+def may(user, permission: str) -> bool:
+    """Whether to offer the user an action that needs `permission` (see role_permissions)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or permission in role_permissions(user)
+
+
 def sync_role_permissions(apps) -> None:
     """Make each role's group hold exactly the permissions above."""
     Group = apps.get_model("auth", "Group")

@@ -1,48 +1,25 @@
 """The enquiry queue's filters and the enquiry figures' months, both asked by GET.
 
-Their templates write the selects out (templates/directory/search/fields/select.html) rather than rendering them
-through widgets: both pages are timed by the benchmark.
+Their templates write the selects out (portal/select_options.py) rather than rendering them through widgets: both
+pages are timed by the benchmark.
 """
 
 import datetime as dt
 
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from engagement.selectors.enquiry_figures import FIGURES_MONTHS, MONTHS_OFFERED
 from engagement.selectors.enquiry_queue import STATUS_CHOICES
 from engagement.selectors.plan import month_start
-
-
-class _SelectsForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-
-    @cached_property
-    def options(self) -> dict[str, str]:
-        """Each select's <option> elements, the chosen one selected."""
-        return {name: self._options(name) for name in self.fields}
-
-    def _options(self, name: str) -> str:
-        chosen = str(self[name].value() or "")
-        return mark_safe(  # noqa: S308 - every value and label is escaped
-            "".join(
-                f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
-                for value, label in self.fields[name].choices
-            )
-        )
+from portal.select_options import SelectOptionsForm
 
 
 def _choose(what: str) -> dict:
     return {"invalid_choice": f"Choose {what} from the list"}
 
 
-class EnquiryQueueFilterForm(_SelectsForm):
+class EnquiryQueueFilterForm(SelectOptionsForm):
     """Narrow a queue by topic, area and status; `choices` holds the topics and areas (question_choices)."""
 
     topic = forms.ChoiceField(label="Topic", required=False, error_messages=_choose("a topic"))
@@ -74,7 +51,7 @@ def month_choices(today: dt.date) -> list[tuple[str, str]]:
     return [(month.strftime("%Y-%m"), date_format(month, "F Y")) for month in months]
 
 
-class FiguresMonthsForm(_SelectsForm):
+class FiguresMonthsForm(SelectOptionsForm):
     """The months the figures cover, from and to; by default the last twelve, this month included."""
 
     start = forms.ChoiceField(

@@ -21,6 +21,7 @@ from partnerships.models import (
     Risk,
     StrategicReason,
 )
+from partnerships.selectors.pilot_page_sql import pilot_page_lists
 from portal.related_names import annotate_names, with_names
 
 # A pilot's many-to-many records the register shows, and the attribute each one's names go in.
@@ -169,6 +170,17 @@ def _procurement(pilot: PartnershipPilot) -> ProcurementRecord | None:
 
 
 def pilot_page(*, pilot: PartnershipPilot, user) -> PilotPage:
+    """Each list in one query on PostgreSQL (selectors/pilot_page_sql.py), one query per list elsewhere."""
+    procurement = _procurement(pilot) if scoping.sees_everything(user) else None
+    if connection.vendor == "postgresql":
+        lists = pilot_page_lists(
+            pilot_id=pilot.pk, sees_everything=scoping.sees_everything(user), progress_limit=PROGRESS_ON_PAGE
+        )
+        return PilotPage(**lists, procurement=procurement)
+    return pilot_page_portable(pilot=pilot, user=user, procurement=procurement)
+
+
+def pilot_page_portable(*, pilot: PartnershipPilot, user, procurement: ProcurementRecord | None) -> PilotPage:
     """One query per list, however many partners, objectives, risks and the rest the pilot has."""
     return PilotPage(
         reasons=list(pilot.strategic_reasons.order_by("reason")),
@@ -177,7 +189,13 @@ def pilot_page(*, pilot: PartnershipPilot, user) -> PilotPage:
         partners=list(pilot.partners.select_related("provider").order_by("pk")),
         objectives=list(pilot.objectives.select_related("owner").order_by("due_on", "pk")),
         milestones=list(pilot.milestones.order_by("due_on", "pk")),
-        risks=list(scoping.risks_visible_to(user).filter(pilot=pilot).select_related("owner")),
+        # Open risks first ("open" sorts after "closed"), then the gravest.
+        risks=list(
+            scoping.risks_visible_to(user)
+            .filter(pilot=pilot)
+            .select_related("owner")
+            .order_by("-status", "-impact", "-likelihood", "pk")
+        ),
         progress=list(
             scoping.progress_visible_to(user)
             .filter(pilot=pilot)
@@ -187,7 +205,7 @@ def pilot_page(*, pilot: PartnershipPilot, user) -> PilotPage:
         evaluations=list(
             scoping.evaluations_visible_to(user).filter(pilot=pilot).order_by("-evaluated_on", "-pk")
         ),
-        procurement=_procurement(pilot) if scoping.sees_everything(user) else None,
+        procurement=procurement,
     )
 
 

@@ -17,6 +17,7 @@ from partnerships.filters import RegisterFilter
 from partnerships.forms import pilots as forms
 from partnerships.selectors import register as selectors
 from partnerships.services import pilots as services
+from portal import roles
 from portal.permissions import is_council_staff
 
 PAGE_SIZE = 25
@@ -28,7 +29,7 @@ PAGE_ACTIONS = {
     "edit_partner": "partnerships.change_pilotpartner",
     "remove_partner": "partnerships.delete_pilotpartner",
     "edit_reasons": "partnerships.change_strategicreason",
-    "change_stage": "partnerships.add_stagechange",
+    "change_stage": "partnerships.change_partnershippilot",
     "record_procurement": "partnerships.add_procurementrecord",
     "add_objective": "partnerships.add_objective",
     "edit_objective": "partnerships.change_objective",
@@ -72,7 +73,7 @@ class RegisterView(FilterView):
             and any(self.request.GET.get(name) for name in self.filterset.filters),
             is_council_staff=council_staff,
             # Providers never propose pilots: asking would cost them two permission queries.
-            can_propose=council_staff and user.has_perm("partnerships.add_partnershippilot"),
+            can_propose=council_staff and roles.may(user, "partnerships.add_partnershippilot"),
             **kwargs,
         )
         context["pilots"] = selectors.with_register_names(list(context["pilots"]))
@@ -89,7 +90,9 @@ class PilotDetailView(DetailView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         council_staff = is_council_staff(user)
-        can = {action: user.has_perm(name) for action, name in PAGE_ACTIONS.items()} if council_staff else {}
+        can = (
+            {action: roles.may(user, name) for action, name in PAGE_ACTIONS.items()} if council_staff else {}
+        )
         return super().get_context_data(
             page=selectors.pilot_page(pilot=self.object, user=user),
             is_council_staff=council_staff,

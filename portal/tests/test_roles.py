@@ -54,3 +54,27 @@ def test_roles_and_reference_data_come_back_after_the_database_is_flushed():
     assert Topic.objects.filter(slug="safeguarding").exists()
     assert set(Group.objects.values_list("name", flat=True)) == set(roles.ALL_ROLES)
     assert OfficerFactory().has_perm("directory.view_providerorganisation")
+
+
+@pytest.mark.parametrize("role", roles.ALL_ROLES)
+def test_the_actions_offered_by_role_are_exactly_what_has_perm_allows(role):
+    from django.contrib.auth.models import Permission
+
+    user = OfficerFactory(roles=[role])
+    every_permission = [
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    ]
+
+    offered = {permission for permission in every_permission if roles.may(user, permission)}
+
+    assert offered == {permission for permission in every_permission if user.has_perm(permission)}
+    # Providers reach their pages through scoping, not model permissions; every council role holds some.
+    assert bool(offered) is (role != roles.PROVIDER_USER)
+
+
+def test_superusers_are_offered_everything_and_inactive_users_nothing():
+    superuser, officer = SuperuserFactory(), OfficerFactory()
+    assert roles.may(superuser, "partnerships.delete_partnershippilot")
+    officer.is_active = False
+    assert not roles.may(officer, "partnerships.add_partnershippilot")

@@ -48,6 +48,12 @@ def _bookable_forum():
     return demo_bookable_forum()
 
 
+def _demo_pilot():
+    from partnerships.demo import demo_pilot
+
+    return demo_pilot()
+
+
 def _provider_question() -> dict:
     """Safeguarding for home care in the demo provider's area: what a provider most needs answered quickly."""
     area = _demo_provider().areas.order_by("name").first()
@@ -76,4 +82,6 @@ SCENARIOS = [
     ),
     Scenario("officer queue", OFFICER, "engagement:enquiry-queue"),
     Scenario("enquiry figures", DIRECTOR, "engagement:enquiry-figures"),
+    Scenario("register", PROVIDER, "partnerships:register"),
+    Scenario("pilot page", OFFICER, "partnerships:pilot", url_kwargs=lambda: {"slug": _demo_pilot().slug}),
 ]
