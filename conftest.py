@@ -142,6 +142,37 @@ def matrix_objects(db, provider_a, provider_b):
         "proposal_a": factories.ContactProposalFactory(provider=provider_a),
         **_engagement_matrix_objects(provider_a),
         **_partnership_matrix_objects(provider_a, officer_record),
+        **_survey_matrix_objects(),
+    }
+
+
+def _survey_matrix_objects() -> dict:
+    """An open cycle with both questionnaires, an unused invitation, and a closed cycle of last year."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from surveys.models import Audience
+    from surveys.tests import factories
+
+    today = timezone.localdate()
+    cycle = factories.SurveyCycleFactory(year=today.year)
+    provider_questionnaire = factories.QuestionnaireFactory(cycle=cycle, audience=Audience.PROVIDERS)
+    factories.AgreementQuestionFactory(questionnaire=provider_questionnaire)
+    officer_questionnaire = factories.QuestionnaireFactory(cycle=cycle, audience=Audience.OFFICERS)
+    factories.AgreementQuestionFactory(questionnaire=officer_questionnaire)
+    last_year = factories.SurveyCycleFactory(
+        year=today.year - 1,
+        opens_on=today - dt.timedelta(days=400),
+        closes_on=today - dt.timedelta(days=370),
+    )
+    return {
+        "cycle": cycle,
+        "closed_cycle": last_year,
+        "provider_questionnaire": provider_questionnaire,
+        "officer_questionnaire": officer_questionnaire,
+        "question": provider_questionnaire.questions.get(),
+        "invitation": factories.InvitationFactory(cycle=cycle),
     }
 
 

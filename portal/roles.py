@@ -115,6 +115,25 @@ _RUN_PARTNERSHIPS = [
 # The engagement manager, who leads the relationship with the market, may also remove what was entered in error.
 _MANAGE_PARTNERSHIPS = [("partnerships", f"delete_{model}") for model in _PARTNERSHIP_MODELS]
 
+# The engagement manager runs the relationship survey: its cycles, questionnaires and invitations, the live response
+# rates, the results with their free text, and the export for analysts.
+_RUN_SURVEY = [
+    ("surveys", f"{action}_{model}")
+    for model in ("surveycycle", "questionnaire", "question", "invitation")
+    for action in ("view", "add", "change")
+] + [
+    ("surveys", "delete_question"),
+    ("surveys", "view_response"),
+    ("surveys", "view_free_text"),
+    ("surveys", "export_response"),
+]
+# Directors read the results, free text included.
+_READ_SURVEY = [
+    ("surveys", "view_surveycycle"),
+    ("surveys", "view_response"),
+    ("surveys", "view_free_text"),
+]
+
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OFFICER: _VIEW_DIRECTORY
     + _VIEW_CIRCULATION
@@ -140,8 +159,14 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     + _ANSWER_ENQUIRIES
     + _VIEW_PARTNERSHIPS
     + _RUN_PARTNERSHIPS
-    + _MANAGE_PARTNERSHIPS,
-    DIRECTOR: _VIEW_DIRECTORY + _VIEW_CIRCULATION + _VIEW_ENGAGEMENT + _VIEW_ENQUIRIES + _VIEW_PARTNERSHIPS,
+    + _MANAGE_PARTNERSHIPS
+    + _RUN_SURVEY,
+    DIRECTOR: _VIEW_DIRECTORY
+    + _VIEW_CIRCULATION
+    + _VIEW_ENGAGEMENT
+    + _VIEW_ENQUIRIES
+    + _VIEW_PARTNERSHIPS
+    + _READ_SURVEY,
     PROVIDER_USER: [],
 }
 

@@ -29,5 +29,6 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("engagement/", include("engagement.urls")),
     path("partnerships/", include("partnerships.urls")),
+    path("surveys/", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -114,6 +114,7 @@ def _all_rows() -> list[Row]:
         matrix_plan,
     )
     from partnerships.tests import matrix_checks, matrix_evaluation, matrix_process, matrix_register
+    from surveys.tests import matrix_cycles, matrix_overview, matrix_respond, matrix_results
 
     rows = list(PORTAL_ROWS)
     for module in (
@@ -133,6 +134,10 @@ def _all_rows() -> list[Row]:
         matrix_process,
         matrix_evaluation,
         matrix_checks,
+        matrix_cycles,
+        matrix_respond,
+        matrix_results,
+        matrix_overview,
     ):
         rows.extend(module.ROWS)
     return rows

@@ -1,0 +1,3 @@
+"""Permission-matrix rows for the relationship survey's cycles pages."""
+
+ROWS: list = []

@@ -1,0 +1,3 @@
+"""Permission-matrix rows for the relationship survey's overview pages."""
+
+ROWS: list = []

@@ -1,0 +1,3 @@
+"""Permission-matrix rows for the relationship survey's results pages."""
+
+ROWS: list = []

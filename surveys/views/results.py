@@ -1,0 +1,3 @@
+"""Relationship survey: views (to be built)."""
+
+urlpatterns: list = []
