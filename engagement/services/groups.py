@@ -9,11 +9,11 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import slugify
 
 from directory.models import Area, Officer
 from engagement.models import EngagementGroup, MaturityAssessment, TermsOfReference
 from portal.service_errors import ServiceError
+from portal.slugs import unique_slug
 
 REVIEW_BEFORE_APPROVAL = "The review date must be after the approval date"
 APPROVAL_IN_FUTURE = "The approval date must be today or in the past"
@@ -26,16 +26,7 @@ class GroupError(ServiceError):
 
 
 # Addresses under /engagement/groups/ that are pages, not groups.
-RESERVED_SLUGS = {"new", "terms-due"}
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:190] or "group"
-    slug, number = base, 1
-    while slug in RESERVED_SLUGS or EngagementGroup.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+RESERVED_SLUGS = frozenset({"new", "terms-due"})
 
 
 def _check_name(name: str, *, exclude_pk: int | None = None) -> None:
@@ -62,7 +53,7 @@ def group_create(
         _check_name(name)
         group = EngagementGroup(
             name=name,
-            slug=_unique_slug(name),
+            slug=unique_slug(EngagementGroup, name, fallback="group", reserved=RESERVED_SLUGS),
             kind=kind,
             purpose=purpose,
             chair=chair,

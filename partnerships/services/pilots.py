@@ -8,11 +8,11 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from directory.models import Area, Officer, ProviderOrganisation, ServiceType
 from partnerships.models import PartnershipPilot, PilotPartner, Stage, StageChange, StrategicReason
 from portal.service_errors import ServiceError
+from portal.slugs import unique_slug
 
 TITLE_TAKEN = "There is already a pilot with this title"
 PROVIDER_OR_NAME = "Choose a provider from the who's-who, or enter the name of another organisation"
@@ -36,15 +36,6 @@ class PilotError(ServiceError):
 
 def explanation_missing(reason: str) -> str:
     return f"Explain how “{StrategicReason.Reason(reason).label}” applies to this pilot"
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:190] or "pilot"
-    slug, number = base, 1
-    while slug in RESERVED_SLUGS or PartnershipPilot.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 def _check_title(title: str, *, exclude_pk: int | None = None) -> None:
@@ -72,7 +63,7 @@ def pilot_create(
         _check_title(title)
         pilot = PartnershipPilot(
             title=title,
-            slug=_unique_slug(title),
+            slug=unique_slug(PartnershipPilot, title, fallback="pilot", reserved=RESERVED_SLUGS),
             aim=aim,
             lead_officer=lead_officer,
             stage=Stage.PROPOSED,
