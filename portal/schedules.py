@@ -47,6 +47,17 @@ SCHEDULES = [
         "engagement.tasks.count_enquiry_figures_for_the_day",
         Crontab(minute="10", hour="0"),
     ),
+    (
+        # Every day; the task sends only on a cycle's reminder days, and never twice the same reminder.
+        "Remind those who have not answered the relationship survey",
+        "surveys.tasks.send_survey_reminders",
+        Crontab(minute="0", hour="10"),
+    ),
+    (
+        "Close ended relationship surveys, keeping half-finished answers",
+        "surveys.tasks.close_ended_cycles",
+        Crontab(minute="20", hour="0"),
+    ),
 ]
 
 

@@ -214,6 +214,8 @@ ENGAGEMENT_PLAN_WEEKS_AHEAD = env.int("ENGAGEMENT_PLAN_WEEKS_AHEAD", default=6)
 # A provider's enquiry about a topic with no target of its own is answered within this many working days.
 ENQUIRY_DEFAULT_TARGET_WORKING_DAYS = env.int("ENQUIRY_DEFAULT_TARGET_WORKING_DAYS", default=10)
 ENQUIRY_ATTACHMENT_MAX_BYTES = env.int("ENQUIRY_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# A survey group with fewer responses than this is not shown anywhere: page, chart or export.
+SURVEY_MINIMUM_GROUP_SIZE = env.int("SURVEY_MINIMUM_GROUP_SIZE", default=10)
 # Each Tier One provider should meet the council at least this often.
 ENGAGEMENT_TIER_ONE_MEETINGS_PER_QUARTER = 1
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="relationship-portal-demo")
@@ -223,6 +225,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs a line for every step of every page at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    # WeasyPrint logs a line for every step of every page at INFO. Django's template debugging names the request,
+    # whose address may hold a survey invitation's token: never logged, whatever LOG_LEVEL says.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
+    },
 }

@@ -1,3 +1,22 @@
 """Permission-matrix rows for the relationship survey's respond pages."""
 
-ROWS: list = []
+from tests.permission_matrix import ROLES, Row, managers_only
+
+EVERYONE = {role: 200 for role in ROLES}
+
+ROWS: list = [
+    Row(
+        "surveys:invitations-send",
+        managers_only(),
+        kwargs=lambda objects: {"year": objects["cycle"].year},
+        label="of the open cycle",
+    ),
+    Row(
+        "surveys:respond",
+        # The link is the key: it needs no sign-in, and who is signed in makes no difference.
+        EVERYONE,
+        kwargs=lambda objects: {"token": objects["invitation"].token},
+        label="with an unused invitation",
+    ),
+    Row("surveys:respond-thanks", EVERYONE),
+]

@@ -10,6 +10,7 @@ from engagement.demo import seed_engagement
 from partnerships.demo import seed_partnerships
 from portal import roles
 from portal.models import User
+from surveys.demo import seed_surveys
 
 DEMO_USERS = [
     # (email, full name, roles, belongs to the demo provider)
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             demo_users = self._seed_users()
             created.update(seed_engagement(scale=scale))
             created.update(seed_partnerships(scale=scale))
+            created.update(seed_surveys(scale=scale))
             created["demo users"] = demo_users
         self.stdout.write(
             "Created: "
