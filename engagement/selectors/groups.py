@@ -236,6 +236,32 @@ def tier_one_meetings() -> Q:
     )
 
 
+def tier_one_met_count(*, quarter: Quarter, now: dt.datetime | None = None) -> int:
+    """How many active Tier One providers met the council as often as expected in `quarter`: the complement of
+    tier_one_cadence, counted from the bookings alone for a page that needs only the number."""
+    now = now or timezone.now()
+    meetings = (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            provider__tier=ProviderOrganisation.Tier.ONE,
+            provider__is_active=True,
+            activity__starts_at__gte=quarter.starts_at(),
+            activity__starts_at__lt=min(now, quarter.ends_at()),
+        )
+        .exclude(attended=False)
+        .exclude(activity__status=Activity.Status.CANCELLED)
+        .filter(
+            Q(activity__kind=Activity.Kind.TIER_ONE_MEETING)
+            | Q(activity__group__kind=EngagementGroup.Kind.TIER_ONE)
+        )
+        .order_by()
+        .values("provider")
+        .annotate(meetings=Count("activity", distinct=True))
+        .filter(meetings__gte=settings.ENGAGEMENT_TIER_ONE_MEETINGS_PER_QUARTER)
+    )
+    return meetings.count()
+
+
 def tier_one_cadence(*, quarter: Quarter, now: dt.datetime | None = None) -> QuerySet:
     """Active Tier One providers that met the council fewer times than expected in `quarter`, in one query.
 

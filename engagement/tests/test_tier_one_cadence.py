@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from directory.models import ProviderOrganisation
 from directory.tests.factories import OfficerFactory, ProviderOrganisationFactory
 from engagement.models import Activity, Booking
-from engagement.selectors.groups import Quarter, tier_one_cadence
+from engagement.selectors.groups import Quarter, tier_one_cadence, tier_one_met_count
 from engagement.tests.factories import ActivityFactory, BookingFactory, EngagementGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,11 @@ def _tier_one(name: str, **kwargs):
 
 
 def _not_met(quarter: Quarter = Q4, now: dt.datetime = NOW) -> list[str]:
-    return [provider.name for provider in tier_one_cadence(quarter=quarter, now=now)]
+    """The providers listed as behind; and every case checks that the count of those that met agrees."""
+    listed = [provider.name for provider in tier_one_cadence(quarter=quarter, now=now)]
+    active = ProviderOrganisation.objects.filter(tier=ProviderOrganisation.Tier.ONE, is_active=True).count()
+    assert tier_one_met_count(quarter=quarter, now=now) == active - len(listed)
+    return listed
 
 
 def test_quarters_are_calendar_quarters():

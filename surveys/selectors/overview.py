@@ -16,7 +16,7 @@ from django.utils import timezone
 from directory.models import Officer, ProviderOrganisation, Responsibility, Team
 from engagement.models import Activity, EngagementGroup
 from engagement.selectors.enquiry_figures import FIGURES_MONTHS, Figures, enquiry_figures
-from engagement.selectors.groups import Quarter, tier_one_cadence
+from engagement.selectors.groups import Quarter, tier_one_met_count
 from engagement.selectors.plan import month_start
 from partnerships.models import Stage
 from partnerships.scoping import pilots_visible_to
@@ -138,25 +138,33 @@ class ThemeTrend:
 
 
 def theme_trends(*, today: dt.date | None = None) -> tuple[list[int], list[ThemeTrend]]:
-    """The years of the closed cycles, oldest first, and per theme each audience's mean score in each of them."""
-    found = _theme_scores("closed", today=today or timezone.localdate())
-    years = sorted({year for year, _, _ in found})
+    """The years of the closed cycles, oldest first, and per theme each audience's mean score in each of them.
+
+    Read from the results the dashboard keeps (surveys.selectors.results), so the overview never counts the
+    answers: at county scale there are about a million.
+    """
+    from surveys.selectors.results import dashboard
+
+    board = dashboard(year=None)
+    closed = board.closed_years if today in (None, timezone.localdate()) else _closed_years(today)
+    years = [year for year in board.years if year in closed]
     trends = [
         ThemeTrend(
-            theme=theme.value,
-            label=theme.label,
+            theme=trend.theme,
+            label=trend.label,
             points=[
-                TrendPoint(
-                    year=year,
-                    providers=found.get((year, Audience.PROVIDERS, theme.value), HIDDEN),
-                    officers=found.get((year, Audience.OFFICERS, theme.value), HIDDEN),
-                )
-                for year in years
+                TrendPoint(year=year, providers=Score(providers.mean), officers=Score(officers.mean))
+                for year, providers, officers in trend.points
+                if year in closed
             ],
         )
-        for theme in RelationshipTheme
+        for trend in board.trends
     ]
-    return years, trends if years else []
+    return years, [trend for trend in trends if trend.points] if years else []
+
+
+def _closed_years(today: dt.date) -> frozenset[int]:
+    return frozenset(SurveyCycle.objects.filter(closes_on__lt=today).values_list("year", flat=True))
 
 
 # Engagement
@@ -180,8 +188,9 @@ def tier_one_this_quarter(*, today: dt.date, now: dt.datetime | None = None) -> 
     providers = ProviderOrganisation.objects.filter(
         tier=ProviderOrganisation.Tier.ONE, is_active=True
     ).count()
-    behind = tier_one_cadence(quarter=quarter, now=now).count()
-    return TierOneFigures(quarter=quarter, providers=providers, met=providers - behind)
+    return TierOneFigures(
+        quarter=quarter, providers=providers, met=tier_one_met_count(quarter=quarter, now=now)
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import timezone
 
 from directory.models import Area, Officer, ServiceType, Team
 from portal.relationship_themes import RelationshipTheme
@@ -120,17 +121,21 @@ class Dashboard:
     trends: list[ThemeTrend]
     minimum: int
     up_to_date: bool = True
+    # The years whose cycle has closed: their results are final.
+    closed_years: frozenset[int] = frozenset()
 
 
 def cycles_with_kept_results() -> list[SurveyCycle]:
-    """Every cycle, oldest first, with its kept results, whether it has responses, and (while it is open) how
-    many: one query, so that a visit knows which kept results are current without counting any answer."""
+    """Every cycle, oldest first, with its kept results and (while it is open) how many responses it has: one
+    query, so that a visit knows which kept results are current without counting any answer. A closed cycle's
+    responses never change, so they are not counted at all: its kept results say how many there were."""
     responses = Response.objects.filter(cycle=OuterRef("pk"))
     count = responses.order_by().values("cycle").annotate(count=Count("*")).values("count")
     return list(
+        # The kept rows are read only when they are arranged afresh (see _arranged).
         SurveyCycle.objects.select_related("kept_results")
+        .defer("kept_results__rows")
         .annotate(
-            has_responses=Exists(responses),
             response_count=Case(
                 When(closed_at__isnull=True, then=Subquery(count)), output_field=IntegerField()
             ),
@@ -144,7 +149,7 @@ def dashboard(*, year: int | None) -> Dashboard:
     from surveys.services.results import cycle_version, survey_results_keep, survey_results_refresh_request
 
     cycles = cycles_with_kept_results()
-    up_to_date, rows = True, {}
+    up_to_date, kept_by_year = True, {}
     for cycle in cycles:
         version = cycle_version(cycle, cycle.response_count or 0)
         kept = getattr(cycle, "kept_results", None) if _has_kept(cycle) else None
@@ -153,11 +158,12 @@ def dashboard(*, year: int | None) -> Dashboard:
         elif kept.version != version:
             kept = survey_results_refresh_request(kept=kept)
         up_to_date = up_to_date and kept.version == version
-        rows[cycle.year] = kept.rows
-    years = [cycle.year for cycle in cycles if cycle.has_responses]
-    chosen = year if year in years else (years[-1] if years else None)
+        kept_by_year[cycle.year] = kept
     minimum, names = minimum_group_size(), segment_names()
-    arranged = {each: arrange(rows[each], year=each, names=names, minimum=minimum) for each in years}
+    arranged = _arranged_all(kept_by_year, names=names, minimum=minimum)
+    years = [each for each, results in arranged.items() if any(n for n, _ in results.responses.values())]
+    arranged = {each: arranged[each] for each in years}
+    chosen = year if year in years else (years[-1] if years else None)
     return Dashboard(
         cycle=next((cycle for cycle in cycles if cycle.year == chosen), None),
         years=years,
@@ -165,7 +171,35 @@ def dashboard(*, year: int | None) -> Dashboard:
         trends=_trends(list(arranged.values())),
         minimum=minimum,
         up_to_date=up_to_date,
+        closed_years=frozenset(each.year for each in cycles if each.closes_on < timezone.localdate()),
     )
+
+
+# Arranged results by what they were arranged from: kept results change only when counted again, so every visit
+# after the first reuses them instead of working out each cycle's suppression again. A few cycles a year: small.
+_ARRANGED: dict[tuple, CycleResults] = {}
+_ARRANGED_MOST = 256
+
+
+def _arranged_all(
+    kept_by_year: dict[int, KeptSurveyResults], *, names: dict[str, dict], minimum: int
+) -> dict[int, CycleResults]:
+    """Each cycle's arranged results, from the cache, or arranged from its kept rows (read in one query)."""
+    named = tuple(
+        sorted((segment, tuple(sorted(map(str, labels.items())))) for segment, labels in names.items())
+    )
+    keys = {
+        year: (kept.pk, kept.version, kept.counted_at, year, minimum, named)
+        for year, kept in kept_by_year.items()
+    }
+    missing = {kept_by_year[year].pk: year for year, key in keys.items() if key not in _ARRANGED}
+    if missing:
+        if len(_ARRANGED) + len(missing) > _ARRANGED_MOST:
+            _ARRANGED.clear()
+        for pk, rows in KeptSurveyResults.objects.filter(pk__in=missing).values_list("pk", "rows"):
+            year = missing[pk]
+            _ARRANGED[keys[year]] = arrange(rows, year=year, names=names, minimum=minimum)
+    return {year: _ARRANGED[key] for year, key in keys.items()}
 
 
 def _has_kept(cycle: SurveyCycle) -> bool:

@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -48,9 +47,18 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             form=form, board=board, charts=trend_charts(board.trends), **kwargs
         )
         if board.results and may(self.request.user, "surveys.view_free_text"):
+            # A page at a time without counting them all: a cycle has thousands.
+            asked_page = self.request.GET.get("page", "")
+            number = int(asked_page) if asked_page.isdigit() and int(asked_page) > 0 else 1
+            start = (number - 1) * FREE_TEXT_PER_PAGE
             answers = free_text_answers(cycle=board.cycle, results=board.results)
-            paginator = Paginator(answers, FREE_TEXT_PER_PAGE)
-            context["comments"] = paginator.get_page(self.request.GET.get("page"))
+            shown = list(answers[start : start + FREE_TEXT_PER_PAGE + 1])
+            context["comments"] = shown[:FREE_TEXT_PER_PAGE]
+            context["comments_page"] = {
+                "number": number,
+                "previous": number - 1 if number > 1 else None,
+                "next": number + 1 if len(shown) > FREE_TEXT_PER_PAGE else None,
+            }
         return context
 
 

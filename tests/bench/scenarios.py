@@ -54,6 +54,42 @@ def _demo_pilot():
     return demo_pilot()
 
 
+def _open_invitation():
+    """An unused provider invitation of the open survey cycle: every timed send is rolled back, so it stays unused."""
+    from surveys.models import Audience, Invitation
+
+    return (
+        Invitation.objects.filter(audience=Audience.PROVIDERS, used=False, cycle__closed_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _survey_answers() -> dict:
+    """Every agreement question answered "agree", a comment, and the segments the invitation knows."""
+    from surveys.models import Question
+    from surveys.services.responses import field_name
+
+    invitation = _open_invitation()
+    questions = Question.objects.filter(
+        questionnaire__cycle=invitation.cycle, questionnaire__audience=invitation.audience
+    )
+    known = {
+        "provider_type": invitation.provider_type_id,
+        "area": invitation.area_id,
+        "size": invitation.size,
+    }
+    answers = {}
+    for question in questions:
+        if question.kind == Question.Kind.AGREEMENT:
+            answers[field_name(question)] = "4"
+        elif question.kind == Question.Kind.FREE_TEXT:
+            answers[field_name(question)] = "Meet us more often in our own area."
+        elif known.get(question.segment):
+            answers[field_name(question)] = str(known[question.segment])
+    return answers
+
+
 def _provider_question() -> dict:
     """Safeguarding for home care in the demo provider's area: what a provider most needs answered quickly."""
     area = _demo_provider().areas.order_by("name").first()
@@ -84,4 +120,13 @@ SCENARIOS = [
     Scenario("enquiry figures", DIRECTOR, "engagement:enquiry-figures"),
     Scenario("register", PROVIDER, "partnerships:register"),
     Scenario("pilot page", OFFICER, "partnerships:pilot", url_kwargs=lambda: {"slug": _demo_pilot().slug}),
+    Scenario("directors' dashboard", DIRECTOR, "surveys:dashboard"),
+    Scenario("relationship overview", DIRECTOR, "surveys:overview"),
+    Scenario(
+        "submit a response",
+        PROVIDER,
+        "surveys:respond",
+        url_kwargs=lambda: {"token": _open_invitation().token},
+        form=_survey_answers,
+    ),
 ]
