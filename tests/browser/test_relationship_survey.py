@@ -29,7 +29,9 @@ def cycle():
         created_by=None,
     )
     for audience in Audience.values:
-        ResponseFactory.create_batch(ALREADY_ANSWERED, questionnaire=cycle.questionnaires.get(audience=audience))
+        ResponseFactory.create_batch(
+            ALREADY_ANSWERED, questionnaire=cycle.questionnaires.get(audience=audience)
+        )
     return cycle
 
 
