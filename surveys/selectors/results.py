@@ -381,7 +381,15 @@ def export_rows(*, cycle: SurveyCycle, free_text: bool, minimum: int | None = No
 
 def _export_segments(responses: list[tuple], segments: list[str], *, minimum: int | None):
     """A function giving a response's segment values as written: names, blank where the segment is not the
-    audience's, "suppressed" for a group too small to show."""
+    audience's, "suppressed" for a group too small to show.
+
+    Each segment on its own is suppressed as on the dashboard. A row also carries all its segments together, so a
+    combination of them (say, large home care providers in the West) can be a group too small to show even when
+    each segment is not: every segment of such a row is written as "suppressed". When fewer than the minimum rows
+    of an audience are suppressed that way, rows of the next-smallest combinations go with them, so that the
+    dashboard's counts less the visible rows never point at one combination.
+    """
+    minimum = minimum_group_size() if minimum is None else minimum
     counts: dict[tuple[str, str], dict] = defaultdict(lambda: defaultdict(int))
     for _, audience, _, *values in responses:
         for segment, value in zip(segments, values, strict=True):
@@ -390,7 +398,7 @@ def _export_segments(responses: list[tuple], segments: list[str], *, minimum: in
     hidden = {key: suppress(groups, minimum=minimum).hidden for key, groups in counts.items()}
     names = segment_names()
 
-    def written(audience: str, values: list) -> list[str]:
+    def each_alone(audience: str, values: list) -> tuple[str, ...]:
         row = []
         for segment, value in zip(segments, values, strict=True):
             if segment not in AUDIENCE_SEGMENTS[audience]:
@@ -399,6 +407,40 @@ def _export_segments(responses: list[tuple], segments: list[str], *, minimum: in
                 row.append(SUPPRESSED)
             else:
                 row.append(names[segment].get(value, "") if value else "")
-        return row
+        return tuple(row)
+
+    hidden_combinations = _small_combinations(
+        [(audience, each_alone(audience, values)) for _, audience, _, *values in responses], minimum=minimum
+    )
+
+    def written(audience: str, values: list) -> list[str]:
+        row = each_alone(audience, values)
+        if (audience, row) in hidden_combinations:
+            return [SUPPRESSED if segment in AUDIENCE_SEGMENTS[audience] else "" for segment in segments]
+        return list(row)
 
     return written
+
+
+def _small_combinations(rows: list[tuple[str, tuple]], *, minimum: int) -> set[tuple[str, tuple]]:
+    """The (audience, written segments) combinations whose rows must have every segment suppressed."""
+    sizes: dict[tuple[str, tuple], int] = defaultdict(int)
+    for row in rows:
+        sizes[row] += 1
+    hidden: set[tuple[str, tuple]] = set()
+    for audience in {audience for audience, _ in sizes}:
+        # Smallest first; a combination already all "suppressed" hides nothing more and needs no company.
+        combinations = sorted(
+            (size, combination) for (each, combination), size in sizes.items() if each == audience
+        )
+        small = [(size, c) for size, c in combinations if size < minimum and set(c) - {"", SUPPRESSED}]
+        suppressed = sum(size for size, _ in small)
+        chosen = [c for _, c in small]
+        for size, combination in combinations:
+            if not small or suppressed >= minimum:
+                break
+            if combination not in chosen:
+                chosen.append(combination)
+                suppressed += size
+        hidden.update((audience, combination) for combination in chosen)
+    return hidden

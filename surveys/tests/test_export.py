@@ -149,3 +149,27 @@ def test_the_export_reads_the_same_however_many_responses(client, manager, djang
         counts.append(len(captured))
     assert counts[0] == counts[1]
     assert len(rows) == 43
+
+
+def test_a_combination_of_segments_too_small_to_show_is_suppressed_with_enough_company(client, manager):
+    """West and "small" each have enough responses, but only one is both: its row could be picked out."""
+    made = make_cycle(2025)
+    west, south = Area.objects.get(name="West"), Area.objects.get(name="South")
+    respond(made, Audience.PROVIDERS, 11, area=west, size="large")
+    (lone,) = respond(made, Audience.PROVIDERS, 1, area=west, size="small")
+    respond(made, Audience.PROVIDERS, 11, area=south, size="small")
+    respond(made, Audience.PROVIDERS, 14, area=south, size="large")
+
+    rows = {row["response"]: row for row in _export(client)}
+
+    assert (rows[str(lone.pk)]["area"], rows[str(lone.pk)]["size"]) == (SUPPRESSED, SUPPRESSED)
+    combined = {(row["area"], row["size"]) for row in rows.values()}
+    assert ("West", "Small (fewer than 25 people supported)") not in combined
+    # The lone row is hidden among at least ten, so the dashboard's counts less the visible rows name no one.
+    hidden = [row for row in rows.values() if row["area"] == SUPPRESSED]
+    assert len(hidden) >= 10
+    visible = [row for row in rows.values() if row["area"] != SUPPRESSED]
+    assert all(
+        sum(1 for other in visible if (other["area"], other["size"]) == (row["area"], row["size"])) >= 10
+        for row in visible
+    )
