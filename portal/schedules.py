@@ -53,6 +53,7 @@ SCHEDULES = [
         "surveys.tasks.send_survey_reminders",
         Crontab(minute="0", hour="10"),
     ),
+    ("File relationship survey answers left aside", "surveys.tasks.file_sent_answers", 300),
     (
         "Close ended relationship surveys, keeping half-finished answers",
         "surveys.tasks.close_ended_cycles",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from surveys.models import SurveyCycle
 from surveys.selectors.respond import cycles_to_close
 from surveys.services.invitations import reminders_send
-from surveys.services.responses import cycle_close
+from surveys.services.responses import cycle_close, sent_answers_file
 from surveys.services.results import survey_results_keep
 
 
@@ -39,3 +39,9 @@ def close_ended_cycles(today: str | None = None) -> dict[int, int]:
 def refresh_survey_results(cycle_id: int) -> int:
     """Count a cycle's survey results again and keep them."""
     return survey_results_keep(cycle=SurveyCycle.objects.get(pk=cycle_id)).pk
+
+
+@shared_task(ignore_result=True)
+def file_sent_answers() -> int:
+    """File as responses any sent answers a failed request left aside."""
+    return len(sent_answers_file())

@@ -8,7 +8,7 @@ from .cycles import (
     Segment,
     SurveyCycle,
 )
-from .responses import Answer, Invitation, KeptSurveyResults, Response
+from .responses import Answer, Invitation, KeptSurveyResults, Response, SentAnswers
 
 __all__ = [
     "OFFICER_SEGMENTS",
@@ -22,5 +22,6 @@ __all__ = [
     "Questionnaire",
     "Response",
     "Segment",
+    "SentAnswers",
     "SurveyCycle",
 ]

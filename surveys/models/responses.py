@@ -95,6 +95,29 @@ class Response(models.Model):
         return f"{self.cycle}: a response"
 
 
+class SentAnswers(models.Model):
+    """Answers sent, waiting to be filed as a response in a transaction of their own.
+
+    Marking an invitation used and writing its answers happen in one transaction, so that nothing is lost or sent
+    twice; PostgreSQL stamps every row a transaction writes with its number, so a response written there could be
+    joined to its invitation by that number. The answers wait here instead, and are filed as a response (and this
+    row removed) by a later transaction.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
+    is_complete = models.BooleanField(default=True)
+    # {segment: value}, and [[question id, score, text], ...].
+    segments = models.JSONField(default=dict)
+    answers = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name_plural = "sent answers"
+
+    def __str__(self) -> str:
+        return "Answers waiting to be filed"
+
+
 class Answer(models.Model):
     class Agreement(models.IntegerChoices):
         STRONGLY_DISAGREE = 1, "Strongly disagree"

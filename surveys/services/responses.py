@@ -1,8 +1,11 @@
 """Answering the relationship survey: saving answers to come back to, sending them, and keeping half-finished
 answers when a cycle closes.
 
-A response is made without any link to its invitation: the invitation is only marked used, and its saved answers
-removed, in the same transaction. Nothing here logs a token, an email address or a person.
+A response is made without any link to its invitation. Sending marks the invitation used, removes its saved
+answers and puts the answers aside (SentAnswers), in one transaction; a second transaction files them as the
+response. So no row of a response shares a transaction with its invitation: PostgreSQL stamps each row with the
+transaction that wrote it, and a shared stamp would join the two. Answers a failed second transaction left aside
+are filed by the sweep every few minutes. Nothing here logs a token, an email address or a person.
 """
 
 import datetime as dt
@@ -27,6 +30,7 @@ from surveys.models import (
     Questionnaire,
     Response,
     Segment,
+    SentAnswers,
     SurveyCycle,
 )
 from surveys.selectors.respond import answering_refusal, questionnaire_for, questionnaires_of
@@ -147,18 +151,41 @@ def _answer(question: Question, raw: str, *, segments: dict, choices: _Choices) 
     return None
 
 
-def _keep(questionnaire: Questionnaire, made: _Made, *, is_complete: bool) -> Response:
-    response = Response.objects.create(
-        cycle_id=questionnaire.cycle_id,
+def _set_aside(questionnaire: Questionnaire, made: _Made, *, is_complete: bool) -> SentAnswers:
+    return SentAnswers.objects.create(
         questionnaire=questionnaire,
-        audience=questionnaire.audience,
         is_complete=is_complete,
-        **{SEGMENT_FIELDS[segment]: value for segment, value in made.segments.items()},
+        segments=made.segments,
+        answers=[[answer.question_id, answer.score, answer.text] for answer in made.answers],
     )
-    for answer in made.answers:
-        answer.response = response
-    Answer.objects.bulk_create(made.answers)
-    return response
+
+
+def sent_answers_file(*, limit: int = 1000) -> list[Response]:
+    """File answers set aside as responses, in a transaction of their own, in no particular order; resumable."""
+    with transaction.atomic():
+        waiting = list(SentAnswers.objects.select_for_update(skip_locked=True).order_by("?")[:limit])
+        if not waiting:
+            return []
+        questionnaires = Questionnaire.objects.in_bulk({sent.questionnaire_id for sent in waiting})
+        responses, answers = [], []
+        for sent in waiting:
+            questionnaire = questionnaires[sent.questionnaire_id]
+            response = Response(
+                cycle_id=questionnaire.cycle_id,
+                questionnaire=questionnaire,
+                audience=questionnaire.audience,
+                is_complete=sent.is_complete,
+                **{SEGMENT_FIELDS[segment]: value for segment, value in sent.segments.items()},
+            )
+            responses.append(response)
+            answers += [
+                Answer(response=response, question_id=question_id, score=score, text=text)
+                for question_id, score, text in sent.answers
+            ]
+        Response.objects.bulk_create(responses)
+        Answer.objects.bulk_create(answers)
+        SentAnswers.objects.filter(pk__in=[sent.pk for sent in waiting]).delete()
+    return responses
 
 
 def _locked(invitation: Invitation) -> Invitation:
@@ -180,8 +207,8 @@ def response_draft_save(*, invitation: Invitation, answers: dict[str, str]) -> N
         invitation.save(update_fields=["draft"])
 
 
-def response_submit(*, invitation: Invitation, answers: dict[str, str]) -> Response:
-    """Make the anonymous response and its answers, and mark the invitation used: once only."""
+def response_submit(*, invitation: Invitation, answers: dict[str, str]) -> None:
+    """Mark the invitation used and set its answers aside, once only; then file them as an anonymous response."""
     with transaction.atomic():
         invitation = _locked(invitation)
         _refuse_if_not_answerable(invitation)
@@ -189,11 +216,11 @@ def response_submit(*, invitation: Invitation, answers: dict[str, str]) -> Respo
         if questionnaire is None:
             raise ResponseError("The questionnaire is not ready yet. Try again later with the same link.")
         made = _make(questionnaire, answers, known=invitation, choices=_Choices.load(), strict=True)
-        response = _keep(questionnaire, made, is_complete=True)
+        _set_aside(questionnaire, made, is_complete=True)
         invitation.used = True
         invitation.draft = None
         invitation.save(update_fields=["used", "draft"])
-    return response
+    sent_answers_file()
 
 
 def cycle_close(*, cycle: SurveyCycle, today: dt.date | None = None) -> int:
@@ -224,11 +251,12 @@ def cycle_close(*, cycle: SurveyCycle, today: dt.date | None = None) -> int:
             questionnaire = questionnaires.get(invitation.audience)
             if questionnaire is not None:
                 made = _make(questionnaire, invitation.draft, known=invitation, choices=choices, strict=False)
-                _keep(questionnaire, made, is_complete=False)
+                _set_aside(questionnaire, made, is_complete=False)
             invitation.used = True
             invitation.draft = None
         Invitation.objects.bulk_update(drafts, ["used", "draft"])
         cycle.closed_at = timezone.now()
         cycle.save(update_fields=["closed_at", "updated_at"])
+    sent_answers_file()
     logger.info("Relationship survey %s closed: %s half-finished responses kept", cycle.year, len(drafts))
     return len(drafts)

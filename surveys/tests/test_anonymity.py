@@ -96,7 +96,10 @@ def test_a_responses_key_is_random_not_in_the_order_responses_came_in(survey):
     keys = []
     for _ in range(20):
         invitation = factories.InvitationFactory(cycle=survey.questionnaire.cycle)
-        keys.append(response_submit(invitation=invitation, answers={str(survey.trust.pk): "3"}).pk)
+        before = set(Response.objects.values_list("pk", flat=True))
+        response_submit(invitation=invitation, answers={str(survey.trust.pk): "3"})
+        (key,) = set(Response.objects.values_list("pk", flat=True)) - before
+        keys.append(key)
 
     assert all(isinstance(key, uuid.UUID) and key.version == 4 for key in keys)
     assert sorted(keys) != keys and sorted(keys, key=str) != keys
@@ -192,3 +195,45 @@ def test_inviting_reminding_and_closing_log_nothing_of_tokens_or_people(survey, 
     assert "invitations sent" in logged and "half-finished responses kept" in logged
     for secret in (invitation.token, person.email, person.full_name):
         assert secret not in logged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_row_of_a_response_shares_a_transaction_with_its_invitation():
+    """PostgreSQL stamps each row with the transaction that wrote it (xmin): a shared stamp would join them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("transaction stamps are PostgreSQL's")
+    cycle = factories.SurveyCycleFactory(year=2026)
+    survey = provider_survey(cycle)
+    invitation = factories.InvitationFactory(cycle=cycle)
+
+    response_submit(invitation=invitation, answers={str(survey.trust.pk): "4"})
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xmin::text FROM surveys_invitation WHERE id = %s", [invitation.pk])
+        (invitation_stamp,) = cursor.fetchone()
+        cursor.execute("SELECT xmin::text FROM surveys_response UNION SELECT xmin::text FROM surveys_answer")
+        response_stamps = {stamp for (stamp,) in cursor.fetchall()}
+    assert Response.objects.count() == 1
+    assert response_stamps and invitation_stamp not in response_stamps
+
+
+def test_answers_left_aside_by_a_failed_filing_are_filed_by_the_sweep(survey, monkeypatch):
+    from surveys.models import SentAnswers
+    from surveys.services import responses as services
+    from surveys.tasks import file_sent_answers
+
+    invitation = factories.InvitationFactory(cycle=survey.questionnaire.cycle)
+    monkeypatch.setattr(
+        services, "sent_answers_file", lambda **kwargs: []
+    )  # the second transaction never ran
+    response_submit(invitation=invitation, answers={str(survey.trust.pk): "5"})
+    assert (Response.objects.count(), SentAnswers.objects.count()) == (0, 1)
+    monkeypatch.undo()
+
+    file_sent_answers.delay()
+    file_sent_answers.delay()
+
+    assert SentAnswers.objects.count() == 0
+    assert list(Response.objects.values_list("answers__score", flat=True)) == [5]
