@@ -19,4 +19,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input
 RUN useradd --system portal && mkdir -p /app/var && chown portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py"]
