@@ -1,9 +1,10 @@
 """Which survey groups are too small to show, and which others must be hidden so that none can be worked out.
 
-A group with fewer responses than settings.SURVEY_MINIMUM_GROUP_SIZE is hidden (primary suppression). Hiding a
-single group of a breakdown is not enough: the total minus the groups shown would give it away. So when exactly
-one group holding anything is hidden, the next-smallest group is hidden too (secondary suppression), and if there
-is none the total goes as well. Responses whose segment is not known are a group like any other here.
+A group with fewer responses than settings.SURVEY_MINIMUM_GROUP_SIZE is hidden (primary suppression). Hiding the
+small groups alone is not enough: the total minus the groups shown is what they hold together, which gives a
+single hidden group away, and two groups of one each away as well. So the next-smallest groups are hidden too,
+until the groups hidden hold at least the minimum between them (secondary suppression); when there are no more,
+the total goes as well. Responses whose segment is not known are a group like any other here.
 
 The same rules hide the pages' cells, the chart's points and the export's segment values.
 """
@@ -40,14 +41,19 @@ def suppress(
     minimum = minimum_group_size() if minimum is None else minimum
     hide = {key for key in hidden if key in counts}
     hide |= {key for key, count in counts.items() if count < minimum}
-    holding = [key for key in hide if counts[key] > 0]
     total_hidden = sum(counts.values()) < minimum
-    if len(holding) == 1:
-        shown = [(count, _order(key), key) for key, count in counts.items() if key not in hide and count > 0]
-        if shown:
-            hide.add(min(shown)[2])
-        else:
-            # The one group holding anything is the total: hiding it means hiding the total.
+    hidden_holding = sum(counts[key] for key in hide)
+    if hidden_holding:
+        shown = sorted(
+            (count, _order(key), key) for key, count in counts.items() if key not in hide and count > 0
+        )
+        for count, _, key in shown:
+            if hidden_holding >= minimum and len([k for k in hide if counts[k] > 0]) > 1:
+                break
+            hide.add(key)
+            hidden_holding += count
+        if len([key for key in hide if counts[key] > 0]) < 2 or hidden_holding < minimum:
+            # What is hidden is the whole of what the total holds, or too little: the total goes too.
             total_hidden = True
     return Suppression(frozenset(hide), total_hidden)
 
