@@ -10,14 +10,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.functional import cached_property
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from directory.forms.editing import GovukDateField, OfficerChoiceField, officers_in_post
 from directory.models import Area, ServiceType
 from engagement.models import Activity, EngagementGroup
 from engagement.services import plan as services
+from portal.select_options import SelectOptionsForm
 
 TIERS = (("1", "Tier One providers"), ("2", "Tier Two providers"), ("3", "Tier Three providers"))
 _TIER_FIELDS = {"1": "for_tier_one", "2": "for_tier_two", "3": "for_tier_three"}
@@ -392,27 +390,8 @@ class AdHocApproveForm(forms.Form):
         self.helper = _helper(submit="Approve ad hoc activity")
 
 
-class PlanFilterForm(forms.Form):
+class PlanFilterForm(SelectOptionsForm):
     """The form of the plan's filters; django-filter adds its fields (see engagement/filters.py).
 
-    The template writes the selects out (templates/directory/search/fields/select.html) rather than rendering
-    them through widgets: the plan is timed by the benchmark.
+    The template writes the selects out (portal/select_options.py): the plan is timed by the benchmark.
     """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-
-    @cached_property
-    def options(self) -> dict[str, str]:
-        """Each select's <option> elements, the chosen one selected."""
-        return {name: self._options(name) for name, field in self.fields.items() if hasattr(field, "choices")}
-
-    def _options(self, name: str) -> str:
-        chosen = str(self[name].value() or "")
-        return mark_safe(  # noqa: S308 - every value and label is escaped
-            "".join(
-                f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
-                for value, label in self.fields[name].choices
-            )
-        )
