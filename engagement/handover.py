@@ -54,9 +54,9 @@ def engagement_commitments_hand_over(*, leaving: Officer, successor: Officer, ef
 
 def engagement_commitments_to_hand_over(*, leaving: Officer, effective_on: date) -> int:
     """How many would move, counted in one query."""
-    return (
-        _activities(leaving, effective_on).values("pk").union(_groups(leaving).values("pk"), all=True).count()
-    )
+    # Unordered parts: SQLite allows no ORDER BY inside a UNION.
+    activities = _activities(leaving, effective_on).order_by().values("pk")
+    return activities.union(_groups(leaving).order_by().values("pk"), all=True).count()
 
 
 ENGAGEMENT_COMMITMENTS = Mover(

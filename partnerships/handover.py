@@ -49,10 +49,14 @@ def partnership_pilots_hand_over(*, leaving: Officer, successor: Officer, effect
 
 def partnership_pilots_to_hand_over(*, leaving: Officer, effective_on: date) -> int:
     """How many would move, counted in one query."""
+    # Unordered parts: SQLite allows no ORDER BY inside a UNION.
     return (
         _pilots(leaving)
+        .order_by()
         .values("pk")
-        .union(_objectives(leaving).values("pk"), _risks(leaving).values("pk"), all=True)
+        .union(
+            _objectives(leaving).order_by().values("pk"), _risks(leaving).order_by().values("pk"), all=True
+        )
         .count()
     )
 

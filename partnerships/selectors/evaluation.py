@@ -84,9 +84,15 @@ def with_pilot_names(lessons) -> list[Lesson]:
 def library_filter_choices() -> dict[str, list[tuple[str, str]]]:
     """The service types and areas the library can be narrowed to, as (slug, name) pairs, in one query."""
     rows = (
-        Area.objects.annotate(kind=Value("area"))
+        # Unordered parts: SQLite allows no ORDER BY inside a UNION, and the names are sorted here anyway.
+        Area.objects.order_by()
+        .annotate(kind=Value("area"))
         .values_list("kind", "slug", "name")
-        .union(ServiceType.objects.annotate(kind=Value("service_type")).values_list("kind", "slug", "name"))
+        .union(
+            ServiceType.objects.order_by()
+            .annotate(kind=Value("service_type"))
+            .values_list("kind", "slug", "name")
+        )
     )
     choices: dict[str, list[tuple[str, str]]] = {"area": [], "service_type": []}
     for kind, slug, name in sorted(rows, key=lambda row: row[2]):
