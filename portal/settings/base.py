@@ -216,6 +216,9 @@ ENQUIRY_DEFAULT_TARGET_WORKING_DAYS = env.int("ENQUIRY_DEFAULT_TARGET_WORKING_DA
 ENQUIRY_ATTACHMENT_MAX_BYTES = env.int("ENQUIRY_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
 # A survey group with fewer responses than this is not shown anywhere: page, chart or export.
 SURVEY_MINIMUM_GROUP_SIZE = env.int("SURVEY_MINIMUM_GROUP_SIZE", default=10)
+# Sent survey answers are filed as responses this many at a time, so none can be matched to its invitation by the
+# order in which the database wrote them (surveys/services/responses.py).
+SURVEY_FILING_GROUP = env.int("SURVEY_FILING_GROUP", default=SURVEY_MINIMUM_GROUP_SIZE)
 # Each Tier One provider should meet the council at least this often.
 ENGAGEMENT_TIER_ONE_MEETINGS_PER_QUARTER = 1
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="relationship-portal-demo")

@@ -4,15 +4,17 @@ answers when a cycle closes.
 A response is made without any link to its invitation. Sending marks the invitation used, removes its saved
 answers and puts the answers aside (SentAnswers), in one transaction; a second transaction files them as the
 response. So no row of a response shares a transaction with its invitation: PostgreSQL stamps each row with the
-transaction that wrote it, and a shared stamp would join the two. Answers a failed second transaction left aside
-are filed by the sweep every few minutes. Nothing here logs a token, an email address or a person.
+transaction that wrote it, and a shared stamp would join the two. Answers are filed in groups (see
+sent_answers_file); what waits is filed by a later send, the sweep every few minutes, or the cycle's closing. Nothing here logs a token, an email address or a person.
 """
 
 import datetime as dt
 import logging
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -160,16 +162,34 @@ def _set_aside(questionnaire: Questionnaire, made: _Made, *, is_complete: bool) 
     )
 
 
-def sent_answers_file(*, limit: int = 1000) -> list[Response]:
-    """File answers set aside as responses, in a transaction of their own, in no particular order; resumable."""
+def sent_answers_file(*, limit: int = 5000) -> list[Response]:
+    """File answers set aside as responses, in a transaction of their own, in no particular order; resumable.
+
+    A cycle's answers are filed only once at least SURVEY_FILING_GROUP of them wait (the minimum group size
+    unless set), or when it has closed: a response written on its own, just after its invitation was used, could
+    be matched to it by the order of the database's transactions. In the same transaction every used invitation
+    of the cycle is written again, so the order in which they were used is not kept either.
+    """
     with transaction.atomic():
-        waiting = list(SentAnswers.objects.select_for_update(skip_locked=True).order_by("?")[:limit])
-        if not waiting:
-            return []
-        questionnaires = Questionnaire.objects.in_bulk({sent.questionnaire_id for sent in waiting})
-        responses, answers = [], []
+        waiting = list(
+            SentAnswers.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("questionnaire__cycle")
+            .order_by("?")[:limit]
+        )
+        by_cycle: dict[SurveyCycle, list[SentAnswers]] = defaultdict(list)
         for sent in waiting:
-            questionnaire = questionnaires[sent.questionnaire_id]
+            by_cycle[sent.questionnaire.cycle].append(sent)
+        filing = [
+            sent
+            for cycle, sents in by_cycle.items()
+            if cycle.closed_at is not None or len(sents) >= settings.SURVEY_FILING_GROUP
+            for sent in sents
+        ]
+        if not filing:
+            return []
+        responses, answers = [], []
+        for sent in filing:
+            questionnaire = sent.questionnaire
             response = Response(
                 cycle_id=questionnaire.cycle_id,
                 questionnaire=questionnaire,
@@ -184,7 +204,9 @@ def sent_answers_file(*, limit: int = 1000) -> list[Response]:
             ]
         Response.objects.bulk_create(responses)
         Answer.objects.bulk_create(answers)
-        SentAnswers.objects.filter(pk__in=[sent.pk for sent in waiting]).delete()
+        cycles = {response.cycle_id for response in responses}
+        Invitation.objects.filter(cycle_id__in=cycles, used=True).update(used=True)
+        SentAnswers.objects.filter(pk__in=[sent.pk for sent in filing]).delete()
     return responses
 
 

@@ -197,28 +197,6 @@ def test_inviting_reminding_and_closing_log_nothing_of_tokens_or_people(survey, 
         assert secret not in logged
 
 
-@pytest.mark.django_db(transaction=True)
-def test_no_row_of_a_response_shares_a_transaction_with_its_invitation():
-    """PostgreSQL stamps each row with the transaction that wrote it (xmin): a shared stamp would join them."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("transaction stamps are PostgreSQL's")
-    cycle = factories.SurveyCycleFactory(year=2026)
-    survey = provider_survey(cycle)
-    invitation = factories.InvitationFactory(cycle=cycle)
-
-    response_submit(invitation=invitation, answers={str(survey.trust.pk): "4"})
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT xmin::text FROM surveys_invitation WHERE id = %s", [invitation.pk])
-        (invitation_stamp,) = cursor.fetchone()
-        cursor.execute("SELECT xmin::text FROM surveys_response UNION SELECT xmin::text FROM surveys_answer")
-        response_stamps = {stamp for (stamp,) in cursor.fetchall()}
-    assert Response.objects.count() == 1
-    assert response_stamps and invitation_stamp not in response_stamps
-
-
 def test_answers_left_aside_by_a_failed_filing_are_filed_by_the_sweep(survey, monkeypatch):
     from surveys.models import SentAnswers
     from surveys.services import responses as services
@@ -237,3 +215,64 @@ def test_answers_left_aside_by_a_failed_filing_are_filed_by_the_sweep(survey, mo
 
     assert SentAnswers.objects.count() == 0
     assert list(Response.objects.values_list("answers__score", flat=True)) == [5]
+
+
+def _stamps(table: str, where: str = "", params=()) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text FROM {table} {where}", params)  # noqa: S608 - names from the test
+        return [stamp for (stamp,) in cursor.fetchall()]
+
+
+@pytest.mark.filing_in_groups
+@pytest.mark.django_db(transaction=True)
+def test_answers_wait_until_enough_are_sent_and_are_then_filed_together(settings):
+    """One response filed on its own, just after its invitation was used, could be matched to it by the order of
+    the database's transactions: they are filed ten at a time, and the used invitations written again with them."""
+    from django.db import connection
+
+    from surveys.models import SentAnswers
+
+    if connection.vendor != "postgresql":
+        pytest.skip("transaction stamps are PostgreSQL's")
+    assert settings.SURVEY_FILING_GROUP == settings.SURVEY_MINIMUM_GROUP_SIZE == 10
+    cycle = factories.SurveyCycleFactory(year=2026)
+    survey = provider_survey(cycle)
+    invitations = factories.InvitationFactory.create_batch(10, cycle=cycle)
+
+    for invitation in invitations[:9]:
+        response_submit(invitation=invitation, answers={str(survey.trust.pk): "4"})
+    assert (Response.objects.count(), SentAnswers.objects.count()) == (0, 9)
+    assert len(set(_stamps("surveys_invitation", "WHERE used"))) == 9
+
+    response_submit(invitation=invitations[9], answers={str(survey.trust.pk): "2"})
+
+    assert (Response.objects.count(), SentAnswers.objects.count()) == (10, 0)
+    filed = set(_stamps("surveys_response")) | set(_stamps("surveys_answer"))
+    assert len(filed) == 1, "the ten were filed in one transaction"
+    assert set(_stamps("surveys_invitation", "WHERE used")) == filed, (
+        "and the invitations written again with them"
+    )
+
+
+@pytest.mark.filing_in_groups
+def test_what_waits_when_a_cycle_closes_is_filed_however_few():
+    import datetime as dt
+
+    from surveys.models import SentAnswers
+    from surveys.services.responses import cycle_close
+
+    cycle = factories.SurveyCycleFactory(
+        year=2026, opens_on=dt.date(2026, 5, 1), closes_on=dt.date(2026, 5, 31)
+    )
+    survey = provider_survey(cycle)
+    for invitation in factories.InvitationFactory.create_batch(3, cycle=cycle):
+        invitation.draft = {str(survey.trust.pk): "5"}
+        invitation.save()
+        SentAnswers.objects.create(questionnaire=survey.questionnaire, answers=[[survey.trust.pk, 3, ""]])
+
+    cycle_close(cycle=cycle, today=dt.date(2026, 6, 1))
+
+    assert SentAnswers.objects.count() == 0
+    assert Response.objects.filter(cycle=cycle).count() == 6
