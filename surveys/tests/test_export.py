@@ -24,7 +24,8 @@ def _export(client, year: int = 2025):
     response = client.get(reverse("surveys:export", kwargs={"year": year}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    # utf-8-sig: the file opens with a byte order mark, so that Excel reads it as UTF-8.
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_nothing_identifying_is_exported(client, manager, made):
         cycle=made["cycle"], audience=Audience.PROVIDERS, email="named.person@provider.example.org", used=True
     )
     response = client.get(reverse("surveys:export", kwargs={"year": 2025}))
-    content = b"".join(response.streaming_content).decode()
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
     heading = next(csv.reader(io.StringIO(content)))
 
     assert invitation.token not in content and "named.person" not in content and "@" not in content
@@ -173,3 +174,16 @@ def test_a_combination_of_segments_too_small_to_show_is_suppressed_with_enough_c
         sum(1 for other in visible if (other["area"], other["size"]) == (row["area"], row["size"])) >= 10
         for row in visible
     )
+
+
+def test_a_comment_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(client, manager):
+    made = make_cycle(2025)
+    respond(made, Audience.PROVIDERS, 12, text='=HYPERLINK("http://example.org/steal","Click")')
+
+    rows = _export(client)
+
+    comments = [
+        value for row in rows for key, value in row.items() if key and "Providers" in key and "HYPER" in value
+    ]
+    assert len(comments) == 12
+    assert all(comment.startswith("'=HYPERLINK(") for comment in comments)

@@ -1,6 +1,7 @@
 """The survey's live response rates, the directors' dashboard of results, and the export for analysts."""
 
 import csv
+import itertools
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import StreamingHttpResponse
@@ -9,6 +10,7 @@ from django.urls import path
 from django.views import View
 from django.views.generic import TemplateView
 
+from directory.services.csv_export import BYTE_ORDER_MARK, neutralise
 from portal.roles import may
 from surveys.forms.results import DashboardYearForm
 from surveys.models import SurveyCycle
@@ -72,8 +74,11 @@ class ExportView(PermissionRequiredMixin, View):
         cycle = get_object_or_404(SurveyCycle, year=year)
         rows = export_rows(cycle=cycle, free_text=request.user.has_perm("surveys.view_free_text"))
         writer = csv.writer(_Echo())
+        # Every cell neutralised: a comment starting "=" would otherwise run as a formula in the analyst's
+        # spreadsheet.
+        lines = (writer.writerow([neutralise(str(cell)) for cell in row]) for row in rows)
         response = StreamingHttpResponse(
-            (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+            itertools.chain([BYTE_ORDER_MARK], lines), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="relationship-survey-{cycle.year}.csv"'
         return response
