@@ -411,8 +411,9 @@ def test_bench_figure_reports_time_memory_pages_and_queries(whos_who):
     assert result["name"] == "contact-list PDF"
     assert result["scale"] == 1
     assert result["median_ms"] > 0
-    assert result["ratio"] == round(result["median_ms"] / 2.0, 2)
-    assert result["seconds"] == round(result["median_ms"] / 1000, 2)
+    # Both are worked out from the time before it was rounded to the median_ms shown: within a rounding step.
+    assert result["ratio"] == pytest.approx(result["median_ms"] / 2.0, abs=0.01)
+    assert result["seconds"] == pytest.approx(result["median_ms"] / 1000, abs=0.01)
     assert result["pages"] >= 4
     assert result["queries"] > 0
     assert 0 < result["peak_mb"] <= result["rss_mb"]

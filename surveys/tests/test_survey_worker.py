@@ -55,13 +55,15 @@ def test_the_worker_closes_an_ended_cycle_keeping_half_finished_answers(start_wo
 
     with queued_to(worker):
         close_ended_cycles.delay((CLOSES_ON + dt.timedelta(days=1)).isoformat())
+    # The cycle is marked closed, then what was set aside is filed in a transaction of its own.
     wait_for(
-        lambda: SurveyCycle.objects.filter(pk=cycle.pk, closed_at__isnull=False).exists(),
+        lambda: Response.objects.filter(cycle=cycle).exists(),
         seconds=30,
         worker=worker,
-        what="the cycle was not closed",
+        what="the half-finished answers were not kept",
     )
 
+    assert SurveyCycle.objects.get(pk=cycle.pk).closed_at is not None
     (kept,) = Response.objects.filter(cycle=cycle)
     assert kept.is_complete is False
     assert list(kept.answers.values_list("score", flat=True)) == [2]
