@@ -8,7 +8,6 @@ SURVEY_MINIMUM_GROUP_SIZE is left out, and so is any gap worked out from one.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import CharField, Count, Q, Value
 from django.utils import timezone
@@ -22,14 +21,10 @@ from partnerships.models import Stage
 from partnerships.scoping import pilots_visible_to
 from portal.relationship_themes import RelationshipTheme
 from surveys.models import Answer, Audience, Invitation, Question, Questionnaire, Response, SurveyCycle
+from surveys.suppression import minimum_group_size
 
 # Who's-who entries checked within this many days count as verified within the last six months.
 VERIFIED_WITHIN_DAYS = 182
-
-
-def minimum_group_size() -> int:
-    """Groups of respondents smaller than this are never shown (nor anything worked out from them)."""
-    return getattr(settings, "SURVEY_MINIMUM_GROUP_SIZE", 10)
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -81,7 +76,7 @@ _THEME_SCORES_SQL = """
             SELECT question.id FROM {question} question
             JOIN {questionnaire} questionnaire ON questionnaire.id = question.questionnaire_id
             JOIN {cycle} cycle ON cycle.id = questionnaire.cycle_id
-            WHERE question.kind = %(agreement)s AND {condition}
+            WHERE question.kind = %(agreement)s AND cycle.id = %(cycle)s
         )
         GROUP BY question_id
     ) counted
@@ -90,11 +85,10 @@ _THEME_SCORES_SQL = """
     JOIN {cycle} cycle ON cycle.id = questionnaire.cycle_id
     GROUP BY cycle.year, questionnaire.audience, question.theme
 """
-_CONDITIONS = {"closed": "cycle.closes_on < %(today)s", "cycle": "cycle.id = %(cycle)s"}
 
 
-def _theme_scores(condition: str, **params) -> dict[tuple[int, str, str], Score]:
-    """{(year, audience, theme): mean score}, groups too small left out: one aggregate query."""
+def _theme_scores(*, cycle: int) -> dict[tuple[int, str, str], Score]:
+    """{(year, audience, theme): mean score} of one cycle, groups too small left out: one aggregate query."""
     tables = {
         name: connection.ops.quote_name(model._meta.db_table)
         for name, model in (
@@ -104,9 +98,9 @@ def _theme_scores(condition: str, **params) -> dict[tuple[int, str, str], Score]
             ("cycle", SurveyCycle),
         )
     }
-    sql = _THEME_SCORES_SQL.format(condition=_CONDITIONS[condition], **tables)
+    sql = _THEME_SCORES_SQL.format(**tables)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"agreement": Question.Kind.AGREEMENT, **params})
+        cursor.execute(sql, {"agreement": Question.Kind.AGREEMENT, "cycle": cycle})
         rows = cursor.fetchall()
     minimum = minimum_group_size()
     return {
@@ -459,8 +453,7 @@ def cycle_results(cycle: SurveyCycle) -> CycleResults:
         for audience in Audience
     ]
     found = {
-        (audience, theme): score
-        for (_, audience, theme), score in _theme_scores("cycle", cycle=cycle.pk).items()
+        (audience, theme): score for (_, audience, theme), score in _theme_scores(cycle=cycle.pk).items()
     }
     themes = [
         ThemeResult(
