@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SCALE ?= 1
+LOAD_SCALE ?= 50
 PORT ?= 8000
 LOCAL := DEBUG=true
 
@@ -46,6 +47,14 @@ test: install ## Run the whole suite: ruff, migrations check and pytest (Postgre
 .PHONY: bench
 bench: install ## Run the benchmark scenarios at SCALE (default 1); figures in var/bench/results.json
 	$(BIN)/python -m tests.bench.run --scale $(SCALE)
+
+.PHONY: loadtest
+loadtest: install ## Load-test the portal under gunicorn at LOAD_SCALE (default 50); figures in var/load/
+	$(BIN)/python -m tests.load.run --scale $(LOAD_SCALE) $(LOAD_ARGS)
+
+.PHONY: audit
+audit: install ## Check the pinned Python packages for known vulnerabilities (pip-audit)
+	$(BIN)/pip-audit --strict --progress-spinner off
 
 .PHONY: format
 format: install ## Reformat the code and fix what ruff can
