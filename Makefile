@@ -56,6 +56,14 @@ loadtest: install ## Load-test the portal under gunicorn at LOAD_SCALE (default 
 audit: install ## Check the pinned Python packages for known vulnerabilities (pip-audit)
 	$(BIN)/pip-audit --strict --progress-spinner off
 
+.PHONY: backup
+backup: ## Back up the database at DATABASE_URL to FILE (default var/backups/portal-<time>.dump; pg_dump)
+	ops/backup.sh $(FILE)
+
+.PHONY: restore
+restore: ## Restore FILE into a new database NAME on DATABASE_URL's server (pg_restore; never overwrites)
+	ops/restore.sh "$(FILE)" "$(NAME)"
+
 .PHONY: format
 format: install ## Reformat the code and fix what ruff can
 	$(BIN)/ruff format .

@@ -3,6 +3,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
 
@@ -30,6 +31,28 @@ class SignInForm(auth_forms.AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.helper = _helper(Field.text("username"), Field.text("password"), submit="Sign in")
+
+
+def sign_in_username(request, credentials: dict | None) -> str | None:
+    """The account a sign-in is for, as django-axes counts failures: one count whatever the letters' case."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return username.strip().lower() if isinstance(username, str) and username.strip() else None
+
+
+def sign_in_address(request) -> str | None:
+    """The address a sign-in came from, as django-axes counts failures per address.
+
+    Behind AXES_IPWARE_PROXY_COUNT proxies, each appending to X-Forwarded-For the address it was reached from, the
+    client's is that many from the right; anything further left the client may have written itself. With no proxy
+    the header is ignored, so a client cannot escape the count by sending one.
+    """
+    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
 
 
 class PasswordResetRequestForm(auth_forms.PasswordResetForm):

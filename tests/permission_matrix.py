@@ -64,6 +64,11 @@ def provider_a_record(status: int = 200) -> dict[str, int]:
     return {**council_only(status), "provider_a": status, "provider_b": 404}
 
 
+def provider_b_record(status: int = 200) -> dict[str, int]:
+    """The same kind of record, of provider B: provider A is the one that gets a 404 from its scoped queryset."""
+    return {**council_only(status), "provider_a": 404, "provider_b": status}
+
+
 def managers_only(status: int = 200, others: int = 403) -> dict[str, int]:
     """The engagement structure: engagement managers (and superusers) only."""
     return {**council_only(others), "manager": status, "superuser": status}
@@ -92,6 +97,12 @@ PORTAL_ROWS: list[Row] = [
         provider_a_record(),
         kwargs=lambda objects: {"pk": objects["provider_a"].pk},
         label="of provider A",
+    ),
+    Row(
+        "directory:provider-detail",
+        provider_b_record(),
+        kwargs=lambda objects: {"pk": objects["provider_b"].pk},
+        label="of provider B",
     ),
 ]
 

@@ -3,7 +3,14 @@
 `matrix_objects` holds no contact-list version, so each row's kwargs make the versions it needs.
 """
 
-from tests.permission_matrix import SIGN_IN, Row, council_only, provider_a_record, signed_in
+from tests.permission_matrix import (
+    SIGN_IN,
+    Row,
+    council_only,
+    provider_a_record,
+    provider_b_record,
+    signed_in,
+)
 
 # Making and previewing the contact list go with circulating it: officers and directory editors, not directors.
 CIRCULATES = {**council_only(), "director": 403}
@@ -29,12 +36,21 @@ def _current_version(objects: dict) -> dict:
 
 
 def _version_sent_to_provider_a(objects: dict) -> dict:
-    """A past version sent to provider A only; a later one is the current version."""
+    return _version_sent_to(objects["provider_person_a"])
+
+
+def _version_sent_to_provider_b(objects: dict) -> dict:
+    from directory.tests.factories import ProviderPersonFactory
+
+    return _version_sent_to(ProviderPersonFactory(provider=objects["provider_b"]))
+
+
+def _version_sent_to(person) -> dict:
+    """A past version sent to one provider only; a later one is the current version."""
     from directory.tests.factories_circulation import CirculationDeliveryFactory, CirculationRunFactory
 
     version = _stored_version()
     run = CirculationRunFactory(version=version)
-    person = objects["provider_person_a"]
     CirculationDeliveryFactory(
         run=run, person=person, provider=person.provider, email=person.email, sent=True
     )
@@ -59,6 +75,12 @@ ROWS: list[Row] = [
         provider_a_record(),
         kwargs=_version_sent_to_provider_a,
         label="sent to provider A",
+    ),
+    Row(
+        "directory:contact-list-version-download",
+        provider_b_record(),
+        kwargs=_version_sent_to_provider_b,
+        label="sent to provider B",
     ),
     Row("directory:contact-list-sent", PROVIDERS_ONLY),
 ]

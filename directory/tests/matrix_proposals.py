@@ -1,10 +1,16 @@
 """Permission-matrix rows for these who's-who pages (see tests/permission_matrix.py)."""
 
-from tests.permission_matrix import Row, council_only, editors_only, provider_a_record
+from tests.permission_matrix import Row, council_only, editors_only, provider_a_record, provider_b_record
 
 
 def _proposal_a(objects: dict) -> dict:
     return {"pk": objects["proposal_a"].pk}
+
+
+def _proposal_b(objects: dict) -> dict:
+    from directory.tests.factories import ContactProposalFactory
+
+    return {"pk": ContactProposalFactory(provider=objects["provider_b"]).pk}
 
 
 def _providers_only(status: int = 200, council: int = 403) -> dict[str, int]:
@@ -20,6 +26,9 @@ ROWS: list[Row] = [
     Row("directory:proposal-queue", council_only()),
     Row(
         "directory:proposal-detail", provider_a_record(), kwargs=_proposal_a, label="of provider A's proposal"
+    ),
+    Row(
+        "directory:proposal-detail", provider_b_record(), kwargs=_proposal_b, label="of provider B's proposal"
     ),
     Row("directory:proposal-decide", editors_only(), kwargs=_proposal_a, label="of provider A's proposal"),
     Row(

@@ -14,6 +14,12 @@ def _booking_a(objects: dict) -> dict:
     return {"pk": objects["booking_a"].pk}
 
 
+def _booking_b(objects: dict) -> dict:
+    from engagement.tests.factories import BookingFactory
+
+    return {"pk": BookingFactory(activity=objects["activity"], provider=objects["provider_b"]).pk}
+
+
 def _providers_only(status: int = 200, council: int = 403) -> dict[str, int]:
     """Pages a provider user uses for their own organisation; council staff get `council`."""
     return council_only(status=council, providers=status)
@@ -39,6 +45,19 @@ ROWS: list[Row] = [
         kwargs=_booking_a,
         method="post",
         label="of provider A's booking",
+    ),
+    Row(
+        "engagement:booking-cancel",
+        {**council_only(403), "provider_a": 404, "provider_b": 200},
+        kwargs=_booking_b,
+        label="of provider B's booking",
+    ),
+    Row(
+        "engagement:booking-cancel",
+        {**council_only(403), "provider_a": 404, "provider_b": 302},
+        kwargs=_booking_b,
+        method="post",
+        label="of provider B's booking",
     ),
     Row("engagement:attendees", council_only(), kwargs=_activity),
     # The activity has not started: the officer is sent back with a message and nothing is recorded.

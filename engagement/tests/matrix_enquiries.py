@@ -19,10 +19,29 @@ def _enquiry_a(objects: dict) -> dict:
     return {"pk": objects["enquiry_a"].pk}
 
 
+def _enquiry_b(objects: dict) -> dict:
+    """Provider B's open enquiry, made once per test."""
+    if "enquiry_b" not in objects:
+        from engagement.tests.factories_enquiries import EnquiryFactory
+
+        objects["enquiry_b"] = EnquiryFactory(
+            provider=objects["provider_b"], assigned_officer=objects["officer_record"]
+        )
+    return {"pk": objects["enquiry_b"].pk}
+
+
 def _attachment_a(objects: dict) -> dict:
+    return _attachment_of(objects, "provider_a")
+
+
+def _attachment_b(objects: dict) -> dict:
+    return _attachment_of(objects, "provider_b")
+
+
+def _attachment_of(objects: dict, provider: str) -> dict:
     from engagement.tests.factories_enquiries import EnquiryAttachmentFactory, EnquiryFactory
 
-    enquiry = EnquiryFactory(provider=objects["provider_a"], assigned_officer=objects["officer_record"])
+    enquiry = EnquiryFactory(provider=objects[provider], assigned_officer=objects["officer_record"])
     return {"pk": EnquiryAttachmentFactory(enquiry=enquiry).pk}
 
 
@@ -37,6 +56,11 @@ def _provider_a_record(status: int = 200, council: int = 200, director: int | No
     if director is not None:
         expected["director"] = director
     return expected
+
+
+def _provider_b_record(status: int = 200, director: int | None = None) -> dict[str, int]:
+    """Provider B's own enquiry: the mirror image, where provider A gets the 404."""
+    return {**_provider_a_record(status, director=director), "provider_a": 404, "provider_b": status}
 
 
 def _answered_by_officers(status: int = 200) -> dict[str, int]:
@@ -70,6 +94,20 @@ ROWS: list[Row] = [
         method="post",
         label="of provider A's, with no message",
     ),
+    Row("engagement:enquiry-detail", _provider_b_record(), kwargs=_enquiry_b, label="of provider B's"),
+    Row(
+        "engagement:enquiry-reply",
+        _provider_b_record(director=403),
+        kwargs=_enquiry_b,
+        label="of provider B's",
+    ),
+    Row(
+        "engagement:enquiry-reply",
+        _provider_b_record(director=403),
+        kwargs=_enquiry_b,
+        method="post",
+        label="of provider B's, with no message",
+    ),
     *(
         Row(name, _answered_by_officers(), kwargs=_enquiry_a, label="of provider A's")
         for name in _OFFICER_STEPS
@@ -83,5 +121,11 @@ ROWS: list[Row] = [
         {**signed_in(200), "anonymous": SIGN_IN, "provider_b": 404, "director": 403},
         kwargs=_attachment_a,
         label="on provider A's enquiry",
+    ),
+    Row(
+        "engagement:enquiry-attachment",
+        {**signed_in(200), "anonymous": SIGN_IN, "provider_a": 404, "director": 403},
+        kwargs=_attachment_b,
+        label="on provider B's enquiry",
     ),
 ]

@@ -23,6 +23,14 @@ def _activity(objects: dict) -> dict:
 
 def _held_activity(objects: dict) -> dict:
     """A meeting of the group held last week, where provider A had a confirmed place."""
+    return _held_activity_booked_by(objects, "provider_a")
+
+
+def _held_activity_of_provider_b(objects: dict) -> dict:
+    return _held_activity_booked_by(objects, "provider_b")
+
+
+def _held_activity_booked_by(objects: dict, provider: str) -> dict:
     from engagement.models import Activity
     from engagement.tests.factories import ActivityFactory, BookingFactory
 
@@ -33,7 +41,7 @@ def _held_activity(objects: dict) -> dict:
         ends_at=starts_at + dt.timedelta(hours=2),
         status=Activity.Status.HELD,
     )
-    BookingFactory(activity=activity, provider=objects["provider_a"])
+    BookingFactory(activity=activity, provider=objects[provider])
     return {"pk": activity.pk}
 
 
@@ -55,6 +63,10 @@ def _nobody(status: int = 404) -> dict[str, int]:
 
 def _provider_a_only(status: int = 200) -> dict[str, int]:
     return {**_nobody(404), "provider_a": status}
+
+
+def _provider_b_only(status: int = 200) -> dict[str, int]:
+    return {**_nobody(404), "provider_b": status}
 
 
 _MANAGED = [
@@ -97,6 +109,12 @@ ROWS: list[Row] = [
         _provider_a_only(),
         kwargs=_held_activity,
         label="of a held activity where provider A had a place",
+    ),
+    Row(
+        "engagement:activity-feedback",
+        _provider_b_only(),
+        kwargs=_held_activity_of_provider_b,
+        label="of a held activity where provider B had a place",
     ),
     Row(
         "engagement:activity-feedback",

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from portal.structured_logs import log_format
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the request (method, path, user id) in the log lines written while it is handled.
+    "portal.structured_logs.request_log_context",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -114,7 +118,14 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 # Either too many failures for one account, or from one address, pauses sign-in.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The sign-in form's field is "username" (axes would look for the user model's "email" and count nothing per
+# account); the address is counted in lower case, as sign-in accepts it in any case.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "portal.forms.sign_in_username"
+# Proxies in front of the portal: the client's address is read from X-Forwarded-For behind them (django-ipware,
+# which axes would use for this, is not installed).
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+AXES_CLIENT_IP_CALLABLE = "portal.forms.sign_in_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -230,10 +241,20 @@ SURVEY_FILING_GROUP = env.int("SURVEY_FILING_GROUP", default=SURVEY_MINIMUM_GROU
 ENGAGEMENT_TIER_ONE_MEETINGS_PER_QUARTER = 1
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="relationship-portal-demo")
 
+# json (one object a line, for the log service) or text; json unless DEBUG is on. Gunicorn reads the same variable
+# (portal/gunicorn_logging.py), so its lines have the same shape.
+LOG_FORMAT = log_format()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "portal.structured_logs.JsonLineFormatter"},
+        "text": {
+            "()": "portal.structured_logs.TextLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs a line for every step of every page at INFO. Django's template debugging names the request,
     # whose address may hold a survey invitation's token: never logged, whatever LOG_LEVEL says.
@@ -243,3 +264,5 @@ LOGGING = {
         "django.template": {"level": "INFO"},
     },
 }
+# The worker's lines go through LOGGING too, in the same shape, rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

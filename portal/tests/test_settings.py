@@ -41,6 +41,23 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings():
     assert "no issues" in result.stdout
 
 
+def test_the_deploy_check_fails_on_a_single_warning():
+    """The check above can fail: production settings with HSTS switched off give one warning, and it fails."""
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-key-for-the-check-0123456789abcdef",
+        ALLOWED_HOSTS="portal.example.gov.uk",
+        SECURE_HSTS_SECONDS="0",
+    )
+
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DEBUG="false")
 

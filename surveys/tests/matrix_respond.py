@@ -18,5 +18,13 @@ ROWS: list = [
         kwargs=lambda objects: {"token": objects["invitation"].token},
         label="with an unused invitation",
     ),
+    # An address that is no invitation's: the same "link not recognised" page for everyone, and it says nothing
+    # about any invitation.
+    Row(
+        "surveys:respond",
+        dict.fromkeys(ROLES, 404),
+        kwargs=lambda objects: {"token": "not-an-invitation-token"},
+        label="with an unknown link",
+    ),
     Row("surveys:respond-thanks", EVERYONE),
 ]
