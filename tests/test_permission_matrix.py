@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.hostile import inline_code_in, strict_csp_problems
 from tests.permission_matrix import MATRIX, NAMESPACES_COVERED_WHOLE, ROLES
 
 
@@ -46,3 +47,7 @@ def test_permission_matrix(row, role, users, matrix_objects):
     assert response.status_code in acceptable, f"{role} {row.method.upper()} {url}: {response.status_code}"
     if role == "anonymous" and response.status_code == 302 and row.url_name not in {"logout", "admin:index"}:
         assert response["Location"].startswith(reverse("login"))
+    # Every answer, refusals and errors included, carries the strict policy; a page needs nothing it would block.
+    assert strict_csp_problems(response) == [], f"{role} {row.method.upper()} {url}"
+    if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
+        assert inline_code_in(response.content.decode()) == [], f"{role} {row.method.upper()} {url}"

@@ -173,7 +173,10 @@ class MarkCheckedView(EntryKindMixin, EditorRequiredMixin, SingleObjectMixin, Vi
         entry = entry_mark_checked(entry=self.get_object(), by=request.user)
         messages.success(request, f"{entry} marked as checked today")
         next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        # Only a path: anything else is not a page of the portal (and `redirect` would look it up as a view name).
+        if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}, request.is_secure()
+        ):
             return redirect(next_url)
         return redirect(self.url("detail", entry))
 

@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 MAX_ATTACHMENTS = 5
 # Enough of a file to see what it is.
 _HEAD_BYTES = 64 * 1024
+# A Word or Excel file claiming more than this once unzipped is a zip bomb, not a document.
+_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 
 
 class AttachmentError(ValueError):
@@ -37,9 +39,10 @@ def _office_document(part: str) -> Callable[[bytes, UploadedFile], bool]:
         try:
             with zipfile.ZipFile(upload) as archive:
                 names = set(archive.namelist())
+                unzipped = sum(member.file_size for member in archive.infolist())
         except (zipfile.BadZipFile, OSError, EOFError):
             return False
-        return "[Content_Types].xml" in names and part in names
+        return "[Content_Types].xml" in names and part in names and unzipped <= _MAX_UNZIPPED_BYTES
 
     return looks_right
 

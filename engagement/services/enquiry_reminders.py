@@ -185,7 +185,8 @@ def _email(
         "service_name": settings.SERVICE_NAME,
     }
     return EmailMessage(
-        subject=render_to_string(f"engagement/emails/{template}_subject.txt", context).strip(),
+        # One line whatever the stored subject holds: a line break in a header would fail the whole job.
+        subject=" ".join(render_to_string(f"engagement/emails/{template}_subject.txt", context).split()),
         body=render_to_string(f"engagement/emails/{template}.txt", context),
         to=to,
         cc=cc,

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.views.generic import DetailView, FormView, ListView
 
 from directory.selectors.finder import finder_defaults
@@ -201,7 +202,8 @@ class EnquiryReplyView(EnquiryStepView):
                 "Answer what the council asked" if waiting else "The council officer is emailed your reply"
             )
         else:
-            help_text = f"{self.enquiry.provider} sees this and is emailed it"
+            # A hint is printed as it is: the provider's stored name is escaped.
+            help_text = format_html("{} sees this and is emailed it", self.enquiry.provider)
         return {**super().get_form_kwargs(), "help_text": help_text}
 
     def get_context_data(self, **kwargs):

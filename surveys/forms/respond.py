@@ -3,6 +3,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.utils.html import escape
 
 from directory.models import Area, Officer, ServiceType, Team
 from surveys.models import Answer, Invitation, ProviderSize, Question, Segment
@@ -33,10 +34,11 @@ def add_service_error(form: forms.Form, error) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
+# Labels and hints are printed as they are (the GOV.UK templates mark them safe): a stored question is escaped.
 def _agreement_field(question: Question, *, required: bool) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=question.text,
-        help_text=question.hint,
+        label=escape(question.text),
+        help_text=escape(question.hint),
         required=required,
         choices=AGREEMENT_CHOICES,
         widget=forms.RadioSelect,
@@ -46,8 +48,8 @@ def _agreement_field(question: Question, *, required: bool) -> forms.ChoiceField
 
 def _free_text_field(question: Question, *, required: bool) -> forms.CharField:
     return forms.CharField(
-        label=question.text,
-        help_text=question.hint,
+        label=escape(question.text),
+        help_text=escape(question.hint),
         required=required,
         max_length=FREE_TEXT_MAX_LENGTH,
         widget=forms.Textarea,
@@ -62,8 +64,8 @@ def _segment_field(question: Question, *, required: bool) -> forms.Field:
     errors = {"required": required_message(question), "invalid_choice": "Select one of the answers given"}
     if question.segment in SEGMENT_RECORDS:
         return forms.ModelChoiceField(
-            label=question.text,
-            help_text=question.hint,
+            label=escape(question.text),
+            help_text=escape(question.hint),
             required=required,
             queryset=SEGMENT_RECORDS[question.segment](),
             empty_label="Select one" if required else PREFER_NOT_TO_SAY,
@@ -71,8 +73,8 @@ def _segment_field(question: Question, *, required: bool) -> forms.Field:
         )
     choices = list(SEGMENT_CHOICES.get(question.segment, []))
     return forms.ChoiceField(
-        label=question.text,
-        help_text=question.hint,
+        label=escape(question.text),
+        help_text=escape(question.hint),
         required=required,
         choices=choices if required else [*choices, ("", PREFER_NOT_TO_SAY)],
         widget=forms.RadioSelect,
