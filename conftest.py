@@ -178,11 +178,19 @@ def _survey_matrix_objects() -> dict:
 
 def _partnership_matrix_objects(provider_a, officer_record) -> dict:
     """A published pilot with provider A as a partner, each of its records, and a draft pilot."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from partnerships.tests import factories
 
     pilot = factories.PartnershipPilotFactory(title="Discharge to assess", lead_officer=officer_record)
     evaluation = factories.EvaluationFactory(pilot=pilot)
-    check = factories.RelationshipCheckFactory(pilot=pilot)
+    # Open today, whatever checks other tests in the run made before (the factory's dates step back a quarter each).
+    opened_on = timezone.localdate()
+    check = factories.RelationshipCheckFactory(
+        pilot=pilot, opened_on=opened_on, closes_on=opened_on + dt.timedelta(days=21)
+    )
     return {
         "pilot": pilot,
         "draft_pilot": factories.PartnershipPilotFactory(title="Draft pilot", is_published=False),
