@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SCALE ?= 1
 LOAD_SCALE ?= 50
+# Both cores; each test file stays on one worker (they share module-level servers and databases).
+PYTEST_ARGS ?= --numprocesses 2 --dist loadfile
 PORT ?= 8000
 LOCAL := DEBUG=true
 
