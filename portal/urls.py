@@ -8,7 +8,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("floor/", views.floor, name="floor"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility_statement, name="accessibility_statement"),
+    path("session/", views.session_status, name="session_status"),
+    path("session/extend/", views.session_extend, name="session_extend"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-in/council-account/", include("portal.single_sign_on")),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -1,13 +1,14 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from directory.models import Area
-from portal import forms, health, roles
+from portal import forms, health, roles, session_rules
 from portal.selectors import home_summary
 
 
@@ -34,6 +35,10 @@ class SignInView(auth_views.LoginView):
     form_class = forms.SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # The council's identity provider is offered only when single sign-on is switched on.
+        return super().get_context_data(**kwargs) | {"council_sign_in": settings.OIDC_ENABLED}
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = forms.PasswordResetRequestForm
@@ -45,3 +50,41 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.NewPasswordForm
     success_url = reverse_lazy("password_reset_complete")
+
+
+@login_not_required
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/accessibility_statement.html",
+        {
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "idle_minutes": _whole(settings.SESSION_IDLE_TIMEOUT_MINUTES),
+            "absolute_hours": _whole(settings.SESSION_ABSOLUTE_HOURS),
+            "warning_minutes": _whole(settings.SESSION_WARNING_MINUTES),
+        },
+    )
+
+
+def _whole(number: float) -> int | float:
+    return int(number) if float(number).is_integer() else number
+
+
+def _time_left_answer(request: HttpRequest) -> JsonResponse:
+    left = session_rules.time_left(request)
+    return JsonResponse({"seconds_left": round(left.seconds), "can_extend": left.can_extend})
+
+
+@never_cache
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How long the session has left; asking is not activity, so an open tab does not keep a session alive."""
+    return _time_left_answer(request)
+
+
+@never_cache
+@require_POST
+def session_extend(request: HttpRequest) -> JsonResponse:
+    """Stay signed in: the idle timeout starts again from now (the absolute lifetime does not move)."""
+    session_rules.session_extend(request)
+    return _time_left_answer(request)

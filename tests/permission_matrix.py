@@ -125,6 +125,7 @@ def _all_rows() -> list[Row]:
         matrix_plan,
     )
     from partnerships.tests import matrix_checks, matrix_evaluation, matrix_process, matrix_register
+    from portal.tests import matrix_accessibility, matrix_single_sign_on
     from surveys.tests import matrix_cycles, matrix_overview, matrix_respond, matrix_results
 
     rows = list(PORTAL_ROWS)
@@ -149,6 +150,8 @@ def _all_rows() -> list[Row]:
         matrix_respond,
         matrix_results,
         matrix_overview,
+        matrix_accessibility,
+        matrix_single_sign_on,
     ):
         rows.extend(module.ROWS)
     return rows

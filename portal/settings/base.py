@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Names the request (method, path, user id) in the log lines written while it is handled.
     "portal.structured_logs.request_log_context",
+    # Before LoginRequiredMiddleware, which sends a session it has just ended to the sign-in page.
+    "portal.session_rules.SessionRulesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,6 +130,37 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
 AXES_CLIENT_IP_CALLABLE = "portal.forms.sign_in_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# OpenID Connect: council staff sign in with the council's identity provider (portal/single_sign_on.py). Off, the
+# sign-in page has no council button and the single sign-on addresses are a 404.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_ISSUER = env("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_ALLOWED_EMAIL_DOMAINS = [domain.lower() for domain in env.list("OIDC_ALLOWED_EMAIL_DOMAINS", default=[])]
+# Microsoft Entra ID sends no email_verified: there, add the optional claim xms_edov and name it here.
+OIDC_EMAIL_VERIFIED_CLAIM = env("OIDC_EMAIL_VERIFIED_CLAIM", default="email_verified")
+OIDC_ROLE_CLAIM = env("OIDC_ROLE_CLAIM", default="groups")
+# "group-id=Officer,other-group-id=Director": when set, each sign-in gives the account exactly the mapped roles.
+OIDC_GROUP_ROLE_MAP = env.dict("OIDC_GROUP_ROLE_MAP", default={})
+OIDC_CREATE_OFFICERS = env.bool("OIDC_CREATE_OFFICERS", default=False)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "council_sign_in_callback"
+if OIDC_ENABLED:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.roles import COUNCIL_ROLES
+
+    if not (OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET and OIDC_ALLOWED_EMAIL_DOMAINS):
+        raise ImproperlyConfigured(
+            "OIDC_ENABLED needs OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_ALLOWED_EMAIL_DOMAINS"
+        )
+    if set(OIDC_GROUP_ROLE_MAP.values()) - COUNCIL_ROLES:
+        raise ImproperlyConfigured(f"OIDC_GROUP_ROLE_MAP may name only the roles {sorted(COUNCIL_ROLES)}")
+    AUTHENTICATION_BACKENDS.append("portal.single_sign_on.CouncilAccountBackend")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -215,7 +248,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# Session rules (portal/session_rules.py): signed out after this long without a request, and this long after
+# signing in whatever happens; pages warn this many minutes before the end and offer to stay signed in.
+SESSION_IDLE_TIMEOUT_MINUTES = env.float("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.float("SESSION_ABSOLUTE_HOURS", default=8)
+SESSION_WARNING_MINUTES = env.float("SESSION_WARNING_MINUTES", default=5)
+# The stored session and its cookie last no longer than the absolute lifetime.
+SESSION_COOKIE_AGE = round(SESSION_ABSOLUTE_HOURS * 60 * 60)
+# Where people report a problem with the portal's accessibility (the accessibility statement).
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default="accessibility@example.org")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
