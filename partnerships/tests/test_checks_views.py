@@ -196,7 +196,8 @@ def test_a_round_closed_or_not_yet_open_is_refused_clearly(
     posted = client.post(_respond_url(check_round), _answers(4))
 
     assert refusal in page.content.decode()
-    assert "<form" not in page.content.decode().split('id="main-content"')[1]
+    main_content = page.content.decode().split('id="main-content"')[1].split("</main>")[0]
+    assert "<form" not in main_content
     assert posted.status_code == 200
     assert refusal in posted.content.decode()
     assert not RelationshipCheckResponse.objects.exists()
