@@ -1,7 +1,6 @@
 """A real Celery worker on Redis, started by a test against the test database, and always stopped after it."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from django.conf import settings
 
 from conftest import require_service
 from portal.celery import app
+from tests.processes import stop_process_group
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -117,27 +117,31 @@ def start_worker(transactional_db, broker_url, smtp_sink, tmp_path):
     yield start
 
     for worker in workers:
-        stop(worker.process)
+        stop_process_group(worker.process)
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
+@contextmanager
+def celery_conf(**changes):
+    """Change the Celery app's configuration, which it read once at import, for the duration of a block."""
+    previous = {key: app.conf[key] for key in changes}
+    app.conf.update(changes)
+    _drop_broker_connections_if("broker_url" in changes)
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+        yield
+    finally:
+        app.conf.update(previous)
+        _drop_broker_connections_if("broker_url" in changes)
+
+
+def _drop_broker_connections_if(broker_changed: bool) -> None:
+    # The app keeps its broker connections in pools made on first use; a new broker URL needs new ones.
+    if broker_changed:
+        app._pool = None
+        app.amqp._producer_pool = None
 
 
 @contextmanager
 def queued_to(worker: Worker):
     """Send tasks to the worker's queue instead of running them in-process, for the duration of a block."""
-    changes = {"task_always_eager": False, "task_default_queue": worker.queue}
-    previous = {key: app.conf[key] for key in changes}
-    app.conf.update(changes)
-    try:
+    with celery_conf(task_always_eager=False, task_default_queue=worker.queue):
         yield
-    finally:
-        app.conf.update(previous)

@@ -2,7 +2,6 @@
 
 import re
 import socket
-from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -13,10 +12,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.celery import app
 from portal.models import OutboxMessage
 from portal.outbox.services import outbox_flush, outbox_message_deliver
 from portal.tests.factories import UserFactory
+from tests.celery_worker import celery_conf
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -62,25 +61,6 @@ def mail_to_refusing_smtp(settings, refusing_smtp):
     settings.EMAIL_PORT = refusing_smtp.port
     refusing_smtp.handler.messages.clear()
     return refusing_smtp.handler
-
-
-@contextmanager
-def _celery_conf(**changes):
-    """Change the Celery app's configuration, which it read once at import, for the duration of a block."""
-    previous = {key: app.conf[key] for key in changes}
-    app.conf.update(changes)
-    _drop_broker_connections()
-    try:
-        yield
-    finally:
-        app.conf.update(previous)
-        _drop_broker_connections()
-
-
-def _drop_broker_connections() -> None:
-    # The app keeps its broker connections in pools made on first use; a new broker URL needs new ones.
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def _make_due(message: OutboxMessage) -> None:
@@ -273,7 +253,7 @@ def test_broker_down_does_not_fail_the_action_and_the_sweep_delivers_later(
     db, settings, smtp_sink, django_capture_on_commit_callbacks
 ):
     settings.CELERY_BROKER_URL = UNREACHABLE_BROKER
-    with _celery_conf(task_always_eager=False, broker_url=UNREACHABLE_BROKER):
+    with celery_conf(task_always_eager=False, broker_url=UNREACHABLE_BROKER):
         message = _send_committed(
             django_capture_on_commit_callbacks, recipient_list=["a@provider-a.example.org"]
         )

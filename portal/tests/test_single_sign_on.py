@@ -7,7 +7,6 @@ import pytest
 import requests
 from django.conf import settings as project_settings
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -21,7 +20,7 @@ from portal.tests.factories import PASSWORD, DirectorFactory, OfficerFactory, Pr
 from portal.tests.matrix_single_sign_on import ENABLED_ROWS
 from portal.tests.test_settings import _manage
 from tests.hostile import strict_csp_problems
-from tests.identity_provider.server import running_identity_provider
+from tests.identity_provider.server import running_identity_provider, switch_on_council_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,16 +33,7 @@ identity_provider = pytest.fixture(scope="module", name="identity_provider")(run
 @pytest.fixture(autouse=True)
 def council_sign_in(settings, identity_provider):
     """Single sign-on switched on, as a council would from the environment, pointing at the local provider."""
-    identity_provider.reset()
-    settings.OIDC_ENABLED = True
-    settings.OIDC_ISSUER = identity_provider.issuer
-    settings.OIDC_RP_CLIENT_ID = identity_provider.client_id
-    settings.OIDC_RP_CLIENT_SECRET = identity_provider.client_secret
-    settings.OIDC_ALLOWED_EMAIL_DOMAINS = [COUNCIL_DOMAIN]
-    settings.OIDC_GROUP_ROLE_MAP = {}
-    settings.OIDC_CREATE_OFFICERS = False
-    settings.AUTHENTICATION_BACKENDS = [*project_settings.AUTHENTICATION_BACKENDS, BACKEND]
-    cache.clear()
+    switch_on_council_sign_in(settings, identity_provider, domain=COUNCIL_DOMAIN)
     return identity_provider
 
 

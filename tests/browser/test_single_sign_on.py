@@ -3,12 +3,11 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from portal.tests.factories import OfficerFactory
 from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, describe
-from tests.identity_provider.server import running_identity_provider
+from tests.identity_provider.server import running_identity_provider, switch_on_council_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,17 +19,7 @@ identity_provider = pytest.fixture(scope="module", name="identity_provider")(run
 
 @pytest.fixture(autouse=True)
 def council_sign_in(settings, identity_provider):
-    identity_provider.reset()
-    settings.OIDC_ENABLED = True
-    settings.OIDC_ISSUER = identity_provider.issuer
-    settings.OIDC_RP_CLIENT_ID = identity_provider.client_id
-    settings.OIDC_RP_CLIENT_SECRET = identity_provider.client_secret
-    settings.OIDC_ALLOWED_EMAIL_DOMAINS = [COUNCIL_DOMAIN]
-    settings.AUTHENTICATION_BACKENDS = [
-        *settings.AUTHENTICATION_BACKENDS,
-        "portal.single_sign_on.CouncilAccountBackend",
-    ]
-    cache.clear()
+    switch_on_council_sign_in(settings, identity_provider, domain=COUNCIL_DOMAIN)
     return identity_provider
 
 

@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from conftest import IN_CI
-from portal.celery import app
+from tests.celery_worker import celery_conf
 
 
 def free_port() -> int:
@@ -178,24 +178,11 @@ def mail_server(stoppable_smtp):
     return stoppable_smtp
 
 
-def _drop_broker_connections() -> None:
-    # The app keeps its broker connections in pools made on first use; a new broker URL needs new ones.
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @contextmanager
 def publishing_to(broker: str, queue: str):
     """The test process queues tasks on `broker`, to `queue`, as the portal's web process does."""
-    changes = {"broker_url": broker, "task_always_eager": False, "task_default_queue": queue}
-    previous = {key: app.conf[key] for key in changes}
-    app.conf.update(changes)
-    _drop_broker_connections()
-    try:
+    with celery_conf(broker_url=broker, task_always_eager=False, task_default_queue=queue):
         yield
-    finally:
-        app.conf.update(previous)
-        _drop_broker_connections()
 
 
 @pytest.fixture

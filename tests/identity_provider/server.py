@@ -361,3 +361,23 @@ def running_identity_provider():
     """A pytest fixture body: the provider for a whole test module, with its accounts emptied before each use."""
     with RunningProvider() as provider:
         yield provider
+
+
+def switch_on_council_sign_in(settings, provider, *, domain: str) -> None:
+    """Single sign-on on, as a council would set it from the environment, pointing at the local provider."""
+    from django.core.cache import cache
+
+    provider.reset()
+    settings.OIDC_ENABLED = True
+    settings.OIDC_ISSUER = provider.issuer
+    settings.OIDC_RP_CLIENT_ID = provider.client_id
+    settings.OIDC_RP_CLIENT_SECRET = provider.client_secret
+    settings.OIDC_ALLOWED_EMAIL_DOMAINS = [domain]
+    settings.OIDC_GROUP_ROLE_MAP = {}
+    settings.OIDC_CREATE_OFFICERS = False
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "portal.single_sign_on.CouncilAccountBackend",
+    ]
+    # The provider's discovery document is cached; this test's provider may be at another address.
+    cache.clear()

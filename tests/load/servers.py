@@ -5,7 +5,6 @@ Redis and an SMTP sink. Everything started here is stopped by `Servers.stop`, wh
 import http.client
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.bench.smtp_sink import CountingSmtpSink
+from tests.processes import stop_process_group
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 LOAD_DIR = BASE_DIR / "var" / "load"
@@ -126,7 +126,7 @@ class Servers:
 
     def stop(self) -> None:
         for process in self.processes.values():
-            _stop(process)
+            stop_process_group(process, timeout=20)
         if self.sink is not None:
             self.sink.stop()
         _forget_queue(self.broker_url, self.queue)
@@ -138,17 +138,6 @@ def _celery() -> list[str]:
         "--without-mingle",
         "--without-gossip",
     ]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 def _forget_queue(broker_url: str, queue: str) -> None:
