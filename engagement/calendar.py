@@ -5,7 +5,7 @@ time on either side of the change to and from British Summer Time.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, Timezone
 
 from engagement.models import Activity
+from portal.contributions import DatedItem
 
 LONDON = ZoneInfo("Europe/London")
 PRODUCT_ID = "-//Provider Relationship Portal//Forward plan//EN"
@@ -77,12 +78,35 @@ def _with_time_zone(calendar: Calendar, activities: list[Activity]) -> bytes:
     return calendar.to_ical()
 
 
-def plan_calendar(activities: Iterable[Activity], *, name: str) -> bytes:
-    """A feed of many activities, for subscribing to the whole plan or one group's meetings."""
+def _dated_event(item: DatedItem) -> Event:
+    event = Event()
+    event.add("uid", f"{item.uid}@{urlsplit(settings.SITE_URL).hostname or 'portal'}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", item.starts_on)
+    # An all-day event's end is the day after its last day.
+    event.add("dtend", (item.ends_on or item.starts_on) + timedelta(days=1))
+    event.add("summary", item.title)
+    if item.description:
+        event.add("description", item.description)
+    if item.url:
+        event.add("url", item.url)
+    event.add("transp", "TRANSPARENT")  # a date to know, not time taken up
+    return event
+
+
+def plan_calendar(
+    activities: Iterable[Activity], *, name: str, dated_items: Iterable[DatedItem] = ()
+) -> bytes:
+    """A feed of many activities, for subscribing to the whole plan or one group's meetings.
+
+    The whole plan's feed also carries the dated items other parts of the portal publish, as all-day events.
+    """
     calendar = _calendar(name)
     activities = list(activities)
     for activity in activities:
         calendar.add_component(_event(activity))
+    for item in dated_items:
+        calendar.add_component(_dated_event(item))
     return _with_time_zone(calendar, activities)
 
 

@@ -34,5 +34,7 @@ urlpatterns = [
     path("engagement/", include("engagement.urls")),
     path("partnerships/", include("partnerships.urls")),
     path("surveys/", include("surveys.urls")),
+    path("new-deal/", include("principles.urls")),
+    path("market/", include("market.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -124,8 +124,10 @@ def _all_rows() -> list[Row]:
         matrix_groups,
         matrix_plan,
     )
+    from market.tests import matrix_market
     from partnerships.tests import matrix_checks, matrix_evaluation, matrix_process, matrix_register
     from portal.tests import matrix_accessibility, matrix_single_sign_on
+    from principles.tests import matrix_principles
     from surveys.tests import matrix_cycles, matrix_overview, matrix_respond, matrix_results
 
     rows = list(PORTAL_ROWS)
@@ -152,6 +154,8 @@ def _all_rows() -> list[Row]:
         matrix_overview,
         matrix_accessibility,
         matrix_single_sign_on,
+        matrix_principles,
+        matrix_market,
     ):
         rows.extend(module.ROWS)
     return rows

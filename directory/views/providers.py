@@ -3,6 +3,7 @@ from django.views.generic import DetailView, ListView
 
 from directory.selectors import provider_page
 from directory.selectors import providers as selectors
+from portal import contributions
 from portal.paths import with_paths
 from portal.permissions import CouncilStaffRequiredMixin
 
@@ -32,7 +33,11 @@ class ProviderDetailView(DetailView):
         return provider_page.provider_page(self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(profile=provider_page.provider_profile(self.object), **kwargs)
+        return super().get_context_data(
+            profile=provider_page.provider_profile(self.object),
+            sections=contributions.provider_sections(self.request.user, self.object),
+            **kwargs,
+        )
 
 
 urlpatterns = [

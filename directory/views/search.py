@@ -14,6 +14,7 @@ from directory.forms.search import ContactFinderForm
 from directory.selectors import finder
 from directory.selectors import search as selectors
 from directory.vcard import officer_vcard
+from portal import contributions
 from portal.paths import with_paths
 
 
@@ -56,6 +57,7 @@ class OfficerSearchView(FilterView):
             suggestions=selectors.officer_name_suggestions(words)
             if words and not context["officers"]
             else [],
+            published=contributions.search(self.request.user, selectors.search_words(words)),
         )
         return context
 
@@ -81,6 +83,10 @@ class OfficerDetailView(DetailView):
 
     def get_queryset(self):
         return selectors.officer_page(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        sections = contributions.officer_sections(self.request.user, self.object)
+        return super().get_context_data(sections=sections, **kwargs)
 
 
 def officer_vcard_download(request: HttpRequest, pk: int) -> HttpResponse:

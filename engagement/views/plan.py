@@ -26,6 +26,7 @@ from engagement.forms import plan as forms
 from engagement.models import Activity, EngagementGroup
 from engagement.selectors import plan as selectors
 from engagement.services import plan as services
+from portal import contributions
 from portal.paths import with_paths
 from portal.permissions import CouncilStaffRequiredMixin, is_council_staff
 
@@ -90,8 +91,11 @@ class PlanPrintView(FilterView):
         return {**context, "form": self.filterset.form, "month": month}
 
 
-def _calendar_response(activities, *, name: str, filename: str) -> HttpResponse:
-    response = HttpResponse(plan_calendar(activities, name=name), content_type="text/calendar; charset=utf-8")
+def _calendar_response(activities, *, name: str, filename: str, dated_items=()) -> HttpResponse:
+    response = HttpResponse(
+        plan_calendar(activities, name=name, dated_items=dated_items),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -107,6 +111,7 @@ def plan_ical(request: HttpRequest) -> HttpResponse:
         selectors.feed_activities(user),
         name=f"{settings.COUNCIL_NAME} forward plan",
         filename="forward-plan.ics",
+        dated_items=contributions.calendar_items(user),
     )
 
 

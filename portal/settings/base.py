@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "engagement",
     "partnerships",
     "surveys",
+    "principles",
+    "market",
 ]
 
 MIDDLEWARE = [

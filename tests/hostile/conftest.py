@@ -96,7 +96,7 @@ def email_problems(messages) -> list[str]:
     return problems
 
 
-PORTAL_APPS = ("portal", "directory", "engagement", "partnerships", "surveys")
+PORTAL_APPS = ("portal", "directory", "engagement", "partnerships", "surveys", "principles", "market")
 # Values that must keep their form for the pages that show them to be reachable at all.
 _KEEP = (models.SlugField, models.URLField)
 _KEEP_NAMES = {"password", "token", "reference"}

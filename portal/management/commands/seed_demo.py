@@ -7,9 +7,11 @@ from django.db import transaction
 
 from directory import demo as directory_demo
 from engagement.demo import seed_engagement
+from market.demo import seed_market
 from partnerships.demo import seed_partnerships
 from portal import roles
 from portal.models import User
+from principles.demo import seed_principles
 from surveys.demo import seed_surveys
 
 DEMO_USERS = [
@@ -44,6 +46,8 @@ class Command(BaseCommand):
             created.update(seed_engagement(scale=scale))
             created.update(seed_partnerships(scale=scale))
             created.update(seed_surveys(scale=scale))
+            created.update(seed_principles(scale=scale))
+            created.update(seed_market(scale=scale))
             created["demo users"] = demo_users
         self.stdout.write(
             "Created: "

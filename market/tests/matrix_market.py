@@ -1,0 +1,3 @@
+"""Permission-matrix rows for the market direction and fees pages."""
+
+ROWS = []

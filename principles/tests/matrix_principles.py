@@ -1,0 +1,3 @@
+"""Permission-matrix rows for the New Deal pages."""
+
+ROWS = []
