@@ -126,6 +126,8 @@ def users(db, provider_a, provider_b):
 def matrix_objects(db, provider_a, provider_b):
     """Records the permission matrix's URLs point at: provider A's private records, and council entries."""
     from directory.tests import factories
+    from market.tests import matrix_market
+    from principles.tests import matrix_principles
 
     team = factories.TeamFactory(name="Contract Management Mid")
     officer_record = factories.OfficerFactory(full_name="Morgan Matrix", team=team)
@@ -143,6 +145,8 @@ def matrix_objects(db, provider_a, provider_b):
         **_engagement_matrix_objects(provider_a),
         **_partnership_matrix_objects(provider_a, officer_record),
         **_survey_matrix_objects(),
+        **matrix_principles.matrix_objects(provider_a=provider_a, officer_record=officer_record),
+        **matrix_market.matrix_objects(provider_a=provider_a, officer_record=officer_record),
     }
 
 

@@ -134,6 +134,10 @@ _READ_SURVEY = [
     ("surveys", "view_free_text"),
 ]
 
+# The New Deal (principles/) and market direction with fees (market/), role by role.
+_PRINCIPLES_BY_ROLE: dict[str, list[tuple[str, str]]] = {}
+_MARKET_BY_ROLE: dict[str, list[tuple[str, str]]] = {}
+
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OFFICER: _VIEW_DIRECTORY
     + _VIEW_CIRCULATION
@@ -169,6 +173,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     + _READ_SURVEY,
     PROVIDER_USER: [],
 }
+for _role in ALL_ROLES:
+    ROLE_PERMISSIONS[_role] = (
+        ROLE_PERMISSIONS[_role] + _PRINCIPLES_BY_ROLE.get(_role, []) + _MARKET_BY_ROLE.get(_role, [])
+    )
 
 
 def role_permissions(user) -> frozenset[str]:
