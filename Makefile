@@ -39,6 +39,10 @@ run: install ## Serve the portal with demo data at http://127.0.0.1:8000 (SQLite
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with a demo account above."
 	$(LOCAL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+.PHONY: demo-code
+demo-code: ## Print the authenticator code the demo staff accounts need now, after their password
+	@$(LOCAL) $(BIN)/python manage.py demo_code
+
 .PHONY: test
 test: install ## Run the whole suite: ruff, migrations check and pytest (PostgreSQL, Redis, SMTP, Chromium)
 	$(BIN)/ruff check .

@@ -15,6 +15,17 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 pytest_plugins = ["tests.celery_worker"]
 
 
+@pytest.fixture(autouse=True)
+def _forced_sign_in_passes_the_second_step(monkeypatch):
+    """`client.force_login` skips the password, so it skips the second step too; the step's own tests sign in
+    through its pages, or with `tests.second_step.FORCE_LOGIN`."""
+    from django.test.client import ClientMixin
+
+    from tests.second_step import force_login_and_pass
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_and_pass)
+
+
 def require_service(name: str, url: str | None) -> str:
     """Skip when a service is absent on a developer's machine; fail in CI, where it must be there."""
     if url:

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal import views
+from portal.second_step import views as second_step_views
+from portal.second_step.middleware import second_step_not_needed
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +15,8 @@ urlpatterns = [
     path("session/extend/", views.session_extend, name="session_extend"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-in/council-account/", include("portal.single_sign_on")),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", second_step_not_needed(auth_views.LogoutView.as_view()), name="logout"),
+    *second_step_views.urlpatterns,
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

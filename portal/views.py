@@ -1,14 +1,18 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from directory.models import Area
 from portal import forms, health, roles, session_rules
+from portal.second_step import services as second_step
+from portal.second_step.middleware import second_step_not_needed
 from portal.selectors import home_summary
 
 
@@ -34,6 +38,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 class SignInView(auth_views.LoginView):
     form_class = forms.SignInForm
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        # Straight on to the second step when the account takes one, rather than by way of the page asked for.
+        wanted = super().get_success_url()
+        state = second_step.session_state(self.request)
+        if state in second_step.WAITING:
+            target = "second_step" if state == second_step.CODE_NEEDED else "second_step_set_up"
+            return f"{reverse(target)}?{urlencode({'next': wanted})}"
+        return wanted
 
     def get_context_data(self, **kwargs):
         # The council's identity provider is offered only when single sign-on is switched on.
@@ -75,6 +88,7 @@ def _time_left_answer(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"seconds_left": round(left.seconds), "can_extend": left.can_extend})
 
 
+@second_step_not_needed
 @never_cache
 @require_GET
 def session_status(request: HttpRequest) -> JsonResponse:
@@ -82,6 +96,7 @@ def session_status(request: HttpRequest) -> JsonResponse:
     return _time_left_answer(request)
 
 
+@second_step_not_needed
 @never_cache
 @require_POST
 def session_extend(request: HttpRequest) -> JsonResponse:

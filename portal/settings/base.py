@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from portal.structured_logs import log_format
 
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Third party
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "crispy_forms",
     "crispy_forms_gds",
     "django_celery_beat",
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     # Before LoginRequiredMiddleware, which sends a session it has just ended to the sign-in page.
     "portal.session_rules.SessionRulesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.second_step.middleware.SecondStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,6 +137,15 @@ AXES_CLIENT_IP_CALLABLE = "portal.forms.sign_in_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+# The second sign-in step after a password (portal/second_step/): an authenticator app's code, or a recovery code.
+# Council staff must use it; for providers' staff it is "offered" (encouraged, their choice) or "required".
+SECOND_STEP_FOR_PROVIDERS = env.str("SECOND_STEP_FOR_PROVIDERS", default="offered")
+if SECOND_STEP_FOR_PROVIDERS not in {"offered", "required"}:
+    raise ImproperlyConfigured("SECOND_STEP_FOR_PROVIDERS must be offered or required")
+# Wrong codes are throttled as wrong passwords are: after AXES_FAILURE_LIMIT in a row, a pause of the same length.
+OTP_TOTP_THROTTLE_FACTOR = 0  # no growing pause between single attempts: the count and the pause above do it
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Provider Relationship Portal")
+
 # OpenID Connect: council staff sign in with the council's identity provider (portal/single_sign_on.py). Off, the
 # sign-in page has no council button and the single sign-on addresses are a 404.
 OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
@@ -152,8 +165,6 @@ OIDC_USE_PKCE = True
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 OIDC_AUTHENTICATION_CALLBACK_URL = "council_sign_in_callback"
 if OIDC_ENABLED:
-    from django.core.exceptions import ImproperlyConfigured
-
     from portal.roles import COUNCIL_ROLES
 
     if not (OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET and OIDC_ALLOWED_EMAIL_DOMAINS):
@@ -283,6 +294,8 @@ SURVEY_FILING_GROUP = env.int("SURVEY_FILING_GROUP", default=SURVEY_MINIMUM_GROU
 # Each Tier One provider should meet the council at least this often.
 ENGAGEMENT_TIER_ONE_MEETINGS_PER_QUARTER = 1
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="relationship-portal-demo")
+# The demo staff accounts' authenticator key (base32, as typed into an app); `make demo-code` shows its code.
+DEMO_AUTHENTICATOR_KEY = env("DEMO_AUTHENTICATOR_KEY", default="GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
 
 # json (one object a line, for the log service) or text; json unless DEBUG is on. Gunicorn reads the same variable
 # (portal/gunicorn_logging.py), so its lines have the same shape.

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from portal.tests.factories import PASSWORD, OfficerFactory, ProviderUserFactory, UserFactory
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def _sign_in(client, email: str, password: str = PASSWORD):
 def test_officer_signs_in_with_email_address_in_any_case(client):
     OfficerFactory(email="olivia.officer@council.example.org")
 
-    response = _sign_in(client, "Olivia.Officer@Council.Example.org")
+    response = sign_in(client, "Olivia.Officer@Council.Example.org", PASSWORD)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
@@ -89,10 +90,7 @@ def test_signed_in_user_returns_to_the_page_they_asked_for(client):
     OfficerFactory(email="back@council.example.org")
     next_url = reverse("directory:provider-list")
 
-    response = client.post(
-        f"{reverse('login')}?next={next_url}",
-        {"username": "back@council.example.org", "password": PASSWORD, "next": next_url},
-    )
+    response = sign_in(client, "back@council.example.org", PASSWORD, next_path=next_url)
 
     assert response["Location"] == next_url
 

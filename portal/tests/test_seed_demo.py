@@ -8,6 +8,7 @@ from django.urls import reverse
 from directory.models import ProviderOrganisation
 from portal import roles
 from portal.models import User
+from tests.second_step import sign_in
 
 
 def _seed(capsys) -> str:
@@ -27,8 +28,8 @@ def test_seed_demo_creates_a_county_of_providers_and_the_demo_users(capsys, sett
     assert set(User.objects.get(email="director@example.org").role_names) == {roles.DIRECTOR}
     for email in ("officer@example.org", "director@example.org", "provider@example.org"):
         client = Client()
-        response = client.post(reverse("login"), {"username": email, "password": settings.DEMO_PASSWORD})
-        assert response.status_code == 302, email
+        response = sign_in(client, email, settings.DEMO_PASSWORD)
+        assert response.status_code == 302 and response["Location"] == reverse("home"), email
         assert client.get(reverse("home")).status_code == 200
 
 

@@ -19,6 +19,7 @@ from portal.tests.factories import PASSWORD, OfficerFactory
 from portal.tests.test_settings import _manage
 from surveys.models import Audience
 from surveys.tests import factories as survey_factories
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +45,10 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def signed_in(client, clock):
-    """A client signed in through the sign-in form, as a person would."""
+    """A client signed in through the sign-in pages, as a person would: password, then authenticator code."""
     OfficerFactory(email=EMAIL)
-    response = client.post(reverse("login"), {"username": EMAIL, "password": PASSWORD})
-    assert response.status_code == 302
+    response = sign_in(client, EMAIL, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
     return client
 
 

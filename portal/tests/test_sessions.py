@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal.tests.factories import PASSWORD, OfficerFactory
 from portal.tests.test_settings import _manage
+from tests.second_step import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,10 @@ EMAIL = "session.officer@council.example.org"
 
 @pytest.fixture
 def signed_in(client):
-    """A client signed in through the sign-in form, as a person would."""
+    """A client signed in through the sign-in pages, as a person would: password, then authenticator code."""
     OfficerFactory(email=EMAIL)
-    response = client.post(reverse("login"), {"username": EMAIL, "password": PASSWORD})
-    assert response.status_code == 302
+    response = sign_in(client, EMAIL, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
     return client
 
 

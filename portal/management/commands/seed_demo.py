@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from directory import demo as directory_demo
 from engagement.demo import seed_engagement
@@ -11,6 +12,7 @@ from market.demo import seed_market
 from partnerships.demo import seed_partnerships
 from portal import roles
 from portal.models import User
+from portal.second_step.demo import demo_authenticator_hex_key
 from principles.demo import seed_principles
 from surveys.demo import seed_surveys
 
@@ -57,6 +59,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for each: {settings.DEMO_PASSWORD}):")
         for email, _, role_list, _ in DEMO_USERS:
             self.stdout.write(f"  {email}  ({', '.join(role_list)})")
+        self.stdout.write(
+            "Council staff then enter a code from an authenticator app set up with the key "
+            f"{settings.DEMO_AUTHENTICATOR_KEY}, or the code `make demo-code` prints."
+        )
 
     def _seed_users(self) -> int:
         created = 0
@@ -73,5 +79,10 @@ class Command(BaseCommand):
             user.groups.set(Group.objects.filter(name__in=role_list))
             if roles.DIRECTORY_EDITOR in role_list:
                 directory_demo.link_demo_officer(user)
+            if not is_provider:
+                # Staff take the second step; the demo's app key is published, so anyone can try the portal.
+                TOTPDevice.objects.create(
+                    user=user, name="Authenticator app", key=demo_authenticator_hex_key(), confirmed=True
+                )
             created += 1
         return created
