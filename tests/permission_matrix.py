@@ -126,7 +126,7 @@ def _all_rows() -> list[Row]:
     )
     from market.tests import matrix_market
     from partnerships.tests import matrix_checks, matrix_evaluation, matrix_process, matrix_register
-    from portal.tests import matrix_accessibility, matrix_single_sign_on
+    from portal.tests import matrix_accessibility, matrix_second_step, matrix_single_sign_on
     from principles.tests import matrix_principles
     from surveys.tests import matrix_cycles, matrix_overview, matrix_respond, matrix_results
 
@@ -154,6 +154,7 @@ def _all_rows() -> list[Row]:
         matrix_overview,
         matrix_accessibility,
         matrix_single_sign_on,
+        matrix_second_step,
         matrix_principles,
         matrix_market,
     ):

@@ -160,7 +160,7 @@ def _authenticator_code_refusal(device: TOTPDevice, *, user, code: str) -> Secon
     if paused:
         return paused
     token = normalised_code(code)
-    if not (token.isdigit() and len(token) == device.digits):
+    if not (token.isascii() and token.isdigit() and len(token) == device.digits):
         device.throttle_increment(commit=True)
         return _refused(
             device,

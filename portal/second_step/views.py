@@ -50,7 +50,7 @@ def second_step(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next(request, "second_step_set_up"))
     if state != services.CODE_NEEDED:
         return redirect(_next(request))
-    form = AuthenticatorCodeForm(request.POST or None)
+    form = AuthenticatorCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             services.authenticator_code_check(user=request.user, code=form.cleaned_data["code"])
@@ -71,7 +71,7 @@ def second_step_recovery(request: HttpRequest) -> HttpResponse:
     """When the authenticator app is not to hand: one of the recovery codes, each used once."""
     if services.session_state(request) != services.CODE_NEEDED:
         return redirect(_next(request))
-    form = RecoveryCodeForm(request.POST or None)
+    form = RecoveryCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             left = services.recovery_code_check(user=request.user, code=form.cleaned_data["code"])
@@ -102,7 +102,7 @@ def second_step_set_up(request: HttpRequest) -> HttpResponse:
     if not _may_set_up(request):
         return redirect(_with_next(request, "second_step"))
     device = services.authenticator_set_up_start(user=request.user)
-    form = AuthenticatorCodeForm(request.POST or None, submit="Set up")
+    form = AuthenticatorCodeForm(request.POST if request.method == "POST" else None, submit="Set up")
     if form.is_valid():
         try:
             codes = services.authenticator_set_up_confirm(user=request.user, code=form.cleaned_data["code"])
@@ -194,7 +194,7 @@ def second_step_reset(request: HttpRequest) -> HttpResponse:
     """For administrators: take away a person's authenticator and recovery codes, for example after a lost phone."""
     if not request.user.is_superuser:
         raise PermissionDenied("Only administrators reset a person's second step")
-    form = SecondStepResetForm(request.POST or None, administrator=request.user)
+    form = SecondStepResetForm(request.POST if request.method == "POST" else None, administrator=request.user)
     if form.is_valid():
         person = form.cleaned_data["email"]
         try:

@@ -21,6 +21,7 @@ from portal.tests.matrix_single_sign_on import ENABLED_ROWS
 from portal.tests.test_settings import _manage
 from tests.hostile import strict_csp_problems
 from tests.identity_provider.server import running_identity_provider, switch_on_council_sign_in
+from tests.second_step import authenticator_for
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,19 @@ def test_an_officer_signs_in_with_their_council_account(client, council_sign_in,
     assert [record.getMessage() for record in refusals] == [
         f"User {officer.pk} signed in with a council account"
     ]
+
+
+def test_the_council_account_asks_its_own_second_step_so_the_portal_asks_none(client, council_sign_in):
+    officer = OfficerFactory(email=f"sam.lee@{COUNCIL_DOMAIN}")
+    authenticator_for(officer)
+    council_sign_in.add_account(f"sam.lee@{COUNCIL_DOMAIN}")
+
+    council_sign_in_as(client, council_sign_in, f"sam.lee@{COUNCIL_DOMAIN}")
+
+    assert client.get(reverse("directory:search")).status_code == 200
+    # The same officer with their password takes the portal's second step.
+    password = Client().post(reverse("login"), {"username": officer.email, "password": PASSWORD})
+    assert password["Location"].startswith(reverse("second_step"))
 
 
 def test_a_director_reaches_the_directors_home(client, council_sign_in):
