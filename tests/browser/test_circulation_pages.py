@@ -9,8 +9,11 @@ from playwright.sync_api import Page, expect
 from directory.models import CirculationDelivery, CirculationRun
 from directory.tests.factories import ProviderOrganisationFactory
 from directory.tests.factories_circulation import run_with_deliveries
-from portal.tests.factories import PASSWORD, OfficerFactory
-from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, open_sign_in
+from portal.tests.factories import OfficerFactory
+from tests.browser.test_sign_in_accessibility import (
+    assert_loaded_cleanly_and_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,14 +41,6 @@ def run_part_sent(officer):
     )
 
 
-def sign_in(page: Page, live_server, officer) -> None:
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(officer.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def open_progress(page: Page, live_server, run: CirculationRun) -> None:
     page.goto(f"{live_server.url}/directory/circulations/{run.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Contact list of 2 January 2026")
@@ -63,7 +58,7 @@ def test_the_progress_page_is_accessible_and_its_bar_matches_the_counts(
     live_server, watched_page, officer, run_part_sent
 ):
     page = watched_page.page
-    sign_in(page, live_server, officer)
+    sign_in(page, live_server, officer.email)
 
     open_progress(page, live_server, run_part_sent)
 
@@ -99,7 +94,7 @@ def test_the_progress_page_refreshes_itself_under_the_content_security_policy(
     live_server, watched_page_under_csp, officer, run_part_sent
 ):
     page = watched_page_under_csp.page
-    sign_in(page, live_server, officer)
+    sign_in(page, live_server, officer.email)
     open_progress(page, live_server, run_part_sent)
 
     # The script took over from the "Refresh" link: it ran under the page's own CSP.

@@ -6,8 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from directory.tests import factories
-from portal.tests.factories import PASSWORD
-from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, open_sign_in
+from tests.browser.test_sign_in_accessibility import (
+    assert_loaded_cleanly_and_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,11 +31,7 @@ def officer_entry(users):
 
 
 def sign_in_as_editor(page, live_server, users) -> None:
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(users["editor"].email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, users["editor"].email)
 
 
 def test_editor_corrects_an_officer_after_an_error_summary(live_server, watched_page, users, officer_entry):

@@ -7,8 +7,11 @@ from directory.tests.factories import ProviderOrganisationFactory, area
 from engagement.models import Booking
 from engagement.tests.factories_bookings import forum
 from portal.models import OutboxMessage
-from portal.tests.factories import PASSWORD, ProviderUserFactory
-from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, open_sign_in
+from portal.tests.factories import ProviderUserFactory
+from tests.browser.test_sign_in_accessibility import (
+    assert_loaded_cleanly_and_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +36,7 @@ def test_provider_books_two_places_at_its_areas_forum_and_cancels_one(
     live_server, watched_page, mid_provider, forums
 ):
     page = watched_page.page
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(mid_provider.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, mid_provider.email)
 
     # The forward plan, narrowed to the provider's area.
     page.goto(f"{live_server.url}/engagement/plan/")

@@ -11,9 +11,11 @@ from engagement.models import TermsOfReference
 from engagement.tests.factories import EngagementGroupFactory, TermsOfReferenceFactory
 from engagement.tests.factories_groups import MaturityAssessmentFactory
 from portal import roles
-from portal.tests.factories import PASSWORD
 from portal.tests.factories import OfficerFactory as CouncilUserFactory
-from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, open_sign_in
+from tests.browser.test_sign_in_accessibility import (
+    assert_loaded_cleanly_and_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,11 +58,7 @@ def _fill_date(page, legend: str, day: dt.date) -> None:
 
 def test_engagement_manager_adds_a_new_version_of_a_groups_terms(live_server, watched_page, manager, forum):
     page = watched_page.page
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(manager.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, manager.email)
 
     page.goto(f"{live_server.url}/engagement/groups/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Engagement groups")

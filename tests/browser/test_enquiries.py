@@ -10,8 +10,10 @@ from playwright.sync_api import Page, expect
 from directory.tests.factories import ProviderOrganisationFactory
 from engagement.models import Enquiry, EnquiryEvent
 from engagement.tests.factories_enquiries import late_payments_desk
-from portal.tests.factories import PASSWORD
-from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, open_sign_in
+from tests.browser.test_sign_in_accessibility import (
+    assert_loaded_cleanly_and_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +27,7 @@ def desk():
 
 def _sign_in(page: Page, live_server, email: str) -> None:
     page.context.clear_cookies()
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, email)
 
 
 def _open_step(watched, enquiry: Enquiry, name: str, heading: str) -> None:

@@ -14,9 +14,12 @@ from partnerships.tests.factories import (
     ProviderPartnerFactory,
     StrategicReasonFactory,
 )
-from portal.tests.factories import PASSWORD, ProviderUserFactory
 from portal.tests.factories import OfficerFactory as CouncilUserFactory
-from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, open_sign_in
+from portal.tests.factories import ProviderUserFactory
+from tests.browser.test_sign_in_accessibility import (
+    assert_loaded_cleanly_and_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,11 +40,7 @@ def pilot():
 
 def _sign_in(page: Page, live_server, email: str) -> None:
     page.context.clear_cookies()
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, email)
 
 
 def test_officer_agrees_a_pilot_once_procurement_is_recorded_and_a_provider_sees_it_on_the_register(

@@ -7,11 +7,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from portal.tests.factories import PASSWORD, DirectorFactory
+from portal.tests.factories import DirectorFactory
 from surveys.models import Answer, Audience, Question, Response, SentAnswers
 from surveys.services.cycles import cycle_create
 from surveys.tests.factories import InvitationFactory, ResponseFactory
-from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, open_sign_in
+from tests.browser.test_sign_in_accessibility import (
+    assert_loaded_cleanly_and_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,11 +83,7 @@ def test_provider_answers_with_the_keyboard_and_a_director_sees_it_counted(live_
     assert Answer.objects.filter(score=4).count() == len(questions)
 
     director = DirectorFactory(email="dana@council.example.org")
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(director.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, director.email)
     page.goto(f"{live_server.url}/surveys/dashboard/")
     counted = page.locator(".govuk-summary-list__row", has_text="Responses from providers")
     expect(counted).to_contain_text(str(ALREADY_ANSWERED + WAITING + 1))

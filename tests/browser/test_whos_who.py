@@ -11,8 +11,11 @@ from directory.tests.factories import (
     area,
     service_type,
 )
-from portal.tests.factories import PASSWORD, ProviderUserFactory
-from tests.browser.test_sign_in_accessibility import assert_loaded_cleanly_and_accessible, open_sign_in
+from portal.tests.factories import ProviderUserFactory
+from tests.browser.test_sign_in_accessibility import (
+    assert_loaded_cleanly_and_accessible,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,11 +45,7 @@ def test_provider_finds_its_safeguarding_contact_and_reaches_their_page(
     live_server, watched_page, home_care_provider
 ):
     page = watched_page.page
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(home_care_provider["user"].email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, home_care_provider["user"].email)
 
     page.locator("#navigation").get_by_role("link", name="Find a contact").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Who do I contact about…?")
@@ -78,11 +77,7 @@ def test_provider_finds_its_safeguarding_contact_and_reaches_their_page(
 
 def test_whos_who_search_is_accessible_and_finds_by_topic(live_server, watched_page, home_care_provider):
     page = watched_page.page
-    open_sign_in(page, live_server)
-    page.get_by_label("Email address").fill(home_care_provider["user"].email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, home_care_provider["user"].email)
 
     page.locator("#navigation").get_by_role("link", name="Who's who").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Who's who")
