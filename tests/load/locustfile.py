@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import gevent.lock
+from django_otp.oath import totp
 from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
@@ -98,7 +99,10 @@ class _Person(FastHttpUser):
 
     def sign_in(self, email: str) -> None:
         self.page("/sign-in/", "sign-in page")
-        self.form("/sign-in/", "sign in", {"username": email, "password": targets()["password"]})
+        then = self.form("/sign-in/", "sign in", {"username": email, "password": targets()["password"]})
+        if urlsplit(then).path == "/sign-in/second-step/":
+            code = f"{totp(bytes.fromhex(targets()['authenticator_key'])):06d}"
+            self.form(then, "sign in: second step", {"code": code})
 
     def page(self, url: str, name: str, *, contains: str = "") -> str:
         """GET a page that must answer 200 (and show `contains`); its body, for the next step.

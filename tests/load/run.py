@@ -36,6 +36,7 @@ def find_targets(*, scale: int) -> dict:
 
     from directory.demo import demo_provider
     from directory.models import Area, ProviderOrganisation, Topic
+    from portal.second_step.demo import demo_authenticator_hex_key
     from tests.bench.scenarios import DIRECTOR, OFFICER, PROVIDER
 
     provider = demo_provider()
@@ -46,6 +47,8 @@ def find_targets(*, scale: int) -> dict:
         # The demo sign-ins `seed_demo` creates, as the benchmark uses them.
         "accounts": {"officer": OFFICER, "director": DIRECTOR, "provider": PROVIDER},
         "password": settings.DEMO_PASSWORD,
+        # The demo staff accounts' authenticator (seed_demo), for their second sign-in step.
+        "authenticator_key": demo_authenticator_hex_key(),
         "provider": provider.pk,
         "providers": sorted(random.Random(scale).sample(provider_ids, min(500, len(provider_ids)))),
         "forum": _bookable_activity(provider.pk),
