@@ -1,3 +1,5 @@
+from market.views import direction, keeping, subscriptions
+
 app_name = "market"
 
-urlpatterns = []
+urlpatterns = [*direction.urlpatterns, *keeping.urlpatterns, *subscriptions.urlpatterns]

@@ -136,7 +136,21 @@ _READ_SURVEY = [
 
 # The New Deal (principles/) and market direction with fees (market/), role by role.
 _PRINCIPLES_BY_ROLE: dict[str, list[tuple[str, str]]] = {}
-_MARKET_BY_ROLE: dict[str, list[tuple[str, str]]] = {}
+_MARKET_MODELS = [
+    "commissioningintention",
+    "marketpositionstatement",
+    "commercialopportunity",
+    "feeexplanation",
+]
+# Council staff read market direction and fees, drafts included; only the engagement manager writes and publishes.
+_READ_MARKET = [("market", f"view_{model}") for model in _MARKET_MODELS]
+_MARKET_BY_ROLE: dict[str, list[tuple[str, str]]] = {
+    OFFICER: _READ_MARKET,
+    DIRECTORY_EDITOR: _READ_MARKET,
+    DIRECTOR: _READ_MARKET,
+    ENGAGEMENT_MANAGER: _READ_MARKET
+    + [("market", f"{action}_{model}") for model in _MARKET_MODELS for action in ("add", "change")],
+}
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OFFICER: _VIEW_DIRECTORY

@@ -73,6 +73,10 @@ class EnquiryRaiseView(ProviderUserRequiredMixin, FormView):
 
     def get_initial(self):
         initial = finder_defaults(self.request.user)
+        # A link such as market direction's "Ask about fees" (?topic=fees-and-pricing) chooses these beforehand.
+        initial.update(
+            {name: self.request.GET[name] for name in ("topic", "service_type") if self.request.GET.get(name)}
+        )
         earlier = self._follow_up()
         if earlier is not None:
             initial.update(

@@ -20,6 +20,7 @@ from directory.models import Officer  # noqa: E402
 from directory.services.handover import registered_movers  # noqa: E402
 from partnerships.demo import demo_pilot  # noqa: E402
 from surveys.models import Invitation  # noqa: E402
+from tests.second_step import pass_second_step  # noqa: E402
 
 setup_test_environment()
 pilot = {"slug": demo_pilot().slug}
@@ -37,13 +38,27 @@ PAGES = {
         ("surveys:cycles", {}),
         ("surveys:dashboard", {}),
         ("surveys:overview", {}),
+        ("market:direction", {}),
+        ("market:keep", {}),
     ],
-    "director@example.org": [("home", {}), ("engagement:enquiry-figures", {}), ("surveys:dashboard", {})],
-    "provider@example.org": [("home", {}), ("engagement:plan", {}), ("partnerships:register", {})],
+    "director@example.org": [
+        ("home", {}),
+        ("engagement:enquiry-figures", {}),
+        ("surveys:dashboard", {}),
+    ],
+    "provider@example.org": [
+        ("home", {}),
+        ("engagement:plan", {}),
+        ("partnerships:register", {}),
+        ("market:direction", {}),
+        ("market:opportunities", {}),
+        ("market:fees", {}),
+    ],
 }
 for email, pages in PAGES.items():
     client = Client()
     client.force_login(get_user_model().objects.get(email=email))
+    pass_second_step(client)  # as force_login skips the password
     for name, kwargs in pages:
         print(email.split("@")[0], name, client.get(reverse(name, kwargs=kwargs)).status_code)
 invitation = Invitation.objects.filter(used=False, cycle__closed_at__isnull=True).first()
