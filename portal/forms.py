@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
 
-def _helper(*fields: Field, submit: str) -> FormHelper:
+def form_helper(*fields: Field, submit: str) -> FormHelper:
     helper = FormHelper()
     # The page template holds the <form> element, with its CSRF token and error summary.
     helper.form_tag = False
@@ -30,7 +30,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = _helper(Field.text("username"), Field.text("password"), submit="Sign in")
+        self.helper = form_helper(Field.text("username"), Field.text("password"), submit="Sign in")
 
 
 def sign_in_username(request, credentials: dict | None) -> str | None:
@@ -62,7 +62,7 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.org"
         )
-        self.helper = _helper(Field.text("email"), submit="Send reset link")
+        self.helper = form_helper(Field.text("email"), submit="Send reset link")
 
 
 class NewPasswordForm(auth_forms.SetPasswordForm):
@@ -70,6 +70,6 @@ class NewPasswordForm(auth_forms.SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("new_password1"), Field.text("new_password2"), submit="Save password"
         )

@@ -1,18 +1,10 @@
 """The second step's forms, laid out with the GOV.UK Design System."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field
 from django import forms
 
+from portal.forms import form_helper
 from portal.models import User
-
-
-def _helper(*fields: Field, submit: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the page holds the <form>, its CSRF token and the error summary
-    helper.label_size = Size.SMALL
-    helper.layout = Layout(*fields, Button("submit", submit))
-    return helper
 
 
 class AuthenticatorCodeForm(forms.Form):
@@ -28,7 +20,7 @@ class AuthenticatorCodeForm(forms.Form):
 
     def __init__(self, *args, submit: str = "Continue", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("code", field_width=5), submit=submit)
+        self.helper = form_helper(Field.text("code", field_width=5), submit=submit)
 
 
 class RecoveryCodeForm(forms.Form):
@@ -42,7 +34,7 @@ class RecoveryCodeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("code", field_width=10), submit="Continue")
+        self.helper = form_helper(Field.text("code", field_width=10), submit="Continue")
 
 
 class SecondStepResetForm(forms.Form):
@@ -68,7 +60,7 @@ class SecondStepResetForm(forms.Form):
     def __init__(self, *args, administrator: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.administrator = administrator
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("email"),
             Field.text("reason"),
             Field.checkbox("identity_checked"),

@@ -1,6 +1,7 @@
 """The second step's pages: entering a code at sign-in, setting up an app, recovery codes, and administrators' resets."""
 
 from base64 import b32encode
+from functools import wraps
 from io import BytesIO
 
 import segno
@@ -40,9 +41,49 @@ def _with_next(request: HttpRequest, name: str) -> str:
     return f"{reverse(name)}?next={_next(request)}"
 
 
+class _Paused(Exception):
+    def __init__(self, refusal: services.SecondStepRefused):
+        self.refusal = refusal
+
+
+def _answers_a_pause(view):
+    """Too many wrong codes: whichever page the code was entered on answers with the pause page."""
+
+    @wraps(view)
+    def answering(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _Paused as paused:
+            context = {"paused_until": paused.refusal.paused_until}
+            return render(request, "registration/second_step/paused.html", context, status=429)
+
+    return answering
+
+
+def _step_taken(request: HttpRequest, form, check) -> tuple[bool, object]:
+    """Whether the code in `form` passed `check` (the session then counts the step as taken), and what the check
+    returned. A refusal goes on the form; a pause raises _Paused."""
+    if not form.is_valid():
+        return False, None
+    try:
+        result = check(user=request.user, code=form.cleaned_data["code"])
+    except services.SecondStepRefused as refusal:
+        if refusal.reason == "paused":
+            raise _Paused(refusal) from refusal
+        form.add_error("code", refusal.message)
+        return False, None
+    services.mark_passed(request)
+    return True, result
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
 @second_step_not_needed
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_answers_a_pause
 def second_step(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the person's authenticator app."""
     state = services.session_state(request)
@@ -50,42 +91,29 @@ def second_step(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next(request, "second_step_set_up"))
     if state != services.CODE_NEEDED:
         return redirect(_next(request))
-    form = AuthenticatorCodeForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            services.authenticator_code_check(user=request.user, code=form.cleaned_data["code"])
-        except services.SecondStepRefused as refusal:
-            if refusal.reason == "paused":
-                return _paused_page(request, refusal)
-            form.add_error("code", refusal.message)
-        else:
-            services.mark_passed(request)
-            return redirect(_next(request))
+    form = AuthenticatorCodeForm(_posted(request))
+    passed, _ = _step_taken(request, form, services.authenticator_code_check)
+    if passed:
+        return redirect(_next(request))
     return render(request, "registration/second_step/code.html", {"form": form, "next": _next(request)})
 
 
 @second_step_not_needed
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_answers_a_pause
 def second_step_recovery(request: HttpRequest) -> HttpResponse:
     """When the authenticator app is not to hand: one of the recovery codes, each used once."""
     if services.session_state(request) != services.CODE_NEEDED:
         return redirect(_next(request))
-    form = RecoveryCodeForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            left = services.recovery_code_check(user=request.user, code=form.cleaned_data["code"])
-        except services.SecondStepRefused as refusal:
-            if refusal.reason == "paused":
-                return _paused_page(request, refusal)
-            form.add_error("code", refusal.message)
-        else:
-            services.mark_passed(request)
-            text = f"You used a recovery code. You have {left} left."
-            if left <= LOW_RECOVERY_CODES:
-                text += " Make new recovery codes from your account page."
-            messages.warning(request, text)
-            return redirect(_next(request))
+    form = RecoveryCodeForm(_posted(request))
+    passed, left = _step_taken(request, form, services.recovery_code_check)
+    if passed:
+        text = f"You used a recovery code. You have {left} left."
+        if left <= LOW_RECOVERY_CODES:
+            text += " Make new recovery codes from your account page."
+        messages.warning(request, text)
+        return redirect(_next(request))
     return render(request, "registration/second_step/recovery.html", {"form": form, "next": _next(request)})
 
 
@@ -97,23 +125,17 @@ def _may_set_up(request: HttpRequest) -> bool:
 @second_step_not_needed
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_answers_a_pause
 def second_step_set_up(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the key), then enter the first code it shows."""
     if not _may_set_up(request):
         return redirect(_with_next(request, "second_step"))
     device = services.authenticator_set_up_start(user=request.user)
-    form = AuthenticatorCodeForm(request.POST if request.method == "POST" else None, submit="Set up")
-    if form.is_valid():
-        try:
-            codes = services.authenticator_set_up_confirm(user=request.user, code=form.cleaned_data["code"])
-        except services.SecondStepRefused as refusal:
-            if refusal.reason == "paused":
-                return _paused_page(request, refusal)
-            form.add_error("code", refusal.message)
-        else:
-            services.mark_passed(request)
-            request.session[NEW_CODES] = codes
-            return redirect(_with_next(request, "second_step_recovery_codes"))
+    form = AuthenticatorCodeForm(_posted(request), submit="Set up")
+    passed, codes = _step_taken(request, form, services.authenticator_set_up_confirm)
+    if passed:
+        request.session[NEW_CODES] = codes
+        return redirect(_with_next(request, "second_step_recovery_codes"))
     key = _base32_key(device)
     context = {
         "form": form,
@@ -194,7 +216,7 @@ def second_step_reset(request: HttpRequest) -> HttpResponse:
     """For administrators: take away a person's authenticator and recovery codes, for example after a lost phone."""
     if not request.user.is_superuser:
         raise PermissionDenied("Only administrators reset a person's second step")
-    form = SecondStepResetForm(request.POST if request.method == "POST" else None, administrator=request.user)
+    form = SecondStepResetForm(_posted(request), administrator=request.user)
     if form.is_valid():
         person = form.cleaned_data["email"]
         try:

@@ -2,7 +2,6 @@
 turning it off, and administrators' resets. Everyone here signs in through the pages, as a person would."""
 
 import datetime as dt
-import logging
 import re
 from email import message_from_bytes
 
@@ -17,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal.models import OutboxMessage, RecoveryCode, SecondStepReset
 from portal.second_step import services
 from portal.tests.factories import PASSWORD, OfficerFactory, ProviderUserFactory, SuperuserFactory
+from tests.logs import kept_log_records
 from tests.second_step import authenticator_for, code_at, next_code, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -27,17 +27,8 @@ WHOS_WHO = "/directory/whos-who/"
 @pytest.fixture
 def refusals():
     """The refusal lines the second step writes to the log."""
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record):
-            records.append(record)
-
-    handler = Keep(level=logging.INFO)
-    logger = logging.getLogger("portal.second_step.services")
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)
+    with kept_log_records("portal.second_step.services") as records:
+        yield records
 
 
 def password_only(client: Client, user, next_path: str = WHOS_WHO):

@@ -21,6 +21,7 @@ from portal.tests.matrix_single_sign_on import ENABLED_ROWS
 from portal.tests.test_settings import _manage
 from tests.hostile import strict_csp_problems
 from tests.identity_provider.server import running_identity_provider, switch_on_council_sign_in
+from tests.logs import kept_log_records
 from tests.second_step import authenticator_for
 
 pytestmark = pytest.mark.django_db
@@ -41,17 +42,8 @@ def council_sign_in(settings, identity_provider):
 @pytest.fixture
 def refusals():
     """The refusal lines the sign-in writes."""
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record):
-            records.append(record)
-
-    handler = Keep(level=logging.INFO)
-    logger = logging.getLogger("portal.single_sign_on")
-    logger.addHandler(handler)
-    yield records
-    logger.removeHandler(handler)
+    with kept_log_records("portal.single_sign_on") as records:
+        yield records
 
 
 def start_sign_in(client: Client, identity_provider, query: str = "") -> str:
