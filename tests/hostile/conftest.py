@@ -102,11 +102,24 @@ _KEEP = (models.SlugField, models.URLField)
 _KEEP_NAMES = {"password", "token", "reference"}
 
 
+def _in_a_unique_key(model) -> set[str]:
+    """Fields whose values must stay distinct: cut to the field's length, two changed values could be the same."""
+    keyed = {f.name for f in model._meta.concrete_fields if f.unique}
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            keyed |= set(constraint.fields)
+    for fields in model._meta.unique_together:
+        keyed |= set(fields)
+    return keyed
+
+
 def every_stored_text(change) -> int:
     """Replace every stored free-text value of the portal's records with `change(value)`; return how many
-    records changed. Slugs, links, tokens, references and fields with choices keep their values."""
+    records changed. Slugs, links, tokens, references and fields with choices keep their values, and so does a field
+    in a unique key where the changed value would have to be cut short."""
     changed = 0
     for model in (m for app in PORTAL_APPS for m in apps.get_app_config(app).get_models()):
+        keyed = _in_a_unique_key(model)
         fields = [
             f
             for f in model._meta.concrete_fields
@@ -119,7 +132,11 @@ def every_stored_text(change) -> int:
             for f in fields:
                 if getattr(record, f.attname):
                     value = change(getattr(record, f.attname))
-                    values[f.attname] = value[: f.max_length] if f.max_length else value
+                    if f.max_length and len(value) > f.max_length:
+                        if f.name in keyed:
+                            continue
+                        value = value[: f.max_length]
+                    values[f.attname] = value
             with transaction.atomic():
                 changed += model._default_manager.filter(pk=record.pk).update(**values) if values else 0
     return changed
