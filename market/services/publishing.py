@@ -167,15 +167,23 @@ def market_item_publish(*, item: Published) -> Published:
         today = timezone.localdate()
         _check_review(item.review_on, today)
         item.status, item.published_on = Published.Status.PUBLISHED, today
-        if item.notified_at is None and isinstance(item, CommissioningIntention | CommercialOpportunity):
+        if item.notified_at is None:
             _email_subscribers(item)
             item.notified_at = timezone.now()
         item.save(update_fields=["status", "published_on", "notified_at", "updated_at"])
     return item
 
 
-def _email_subscribers(item: CommissioningIntention | CommercialOpportunity) -> int:
-    kind = "intention" if isinstance(item, CommissioningIntention) else "opportunity"
+_EMAIL_KINDS = {
+    CommissioningIntention: "intention",
+    CommercialOpportunity: "opportunity",
+    MarketPositionStatement: "statement",
+    FeeExplanation: "fee",
+}
+
+
+def _email_subscribers(item: Published) -> int:
+    kind = _EMAIL_KINDS[type(item)]
     context = {
         "item": item,
         "council_name": settings.COUNCIL_NAME,

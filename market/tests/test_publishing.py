@@ -93,14 +93,28 @@ def test_a_draft_sends_nothing_and_a_deactivated_subscriber_gets_nothing():
     assert _emailed() == {"everything@example.org"}
 
 
-def test_publishing_sets_the_publication_date_and_a_statement_sends_no_email():
+def test_publishing_sets_the_publication_date_and_a_statement_reaches_every_subscriber():
     _subscriber("everything@example.org", all_service_types=True, all_areas=True)
+    _subscriber("west@example.org", service_types=[service_type("home-care")], areas=[area("west")])
     statement = StatementFactory(status=DRAFT)
 
     published = services.market_item_publish(item=statement)
 
     assert published.is_published and published.published_on == in_days(0)
-    assert OutboxMessage.objects.count() == 0
+    assert _emailed() == {"everything@example.org", "west@example.org"}
+    assert OutboxMessage.objects.filter(subject=f"Market position statement: {statement.title}").count() == 2
+
+
+def test_a_fee_explanation_reaches_subscribers_to_its_type_of_service_in_any_area():
+    _subscriber("home.west@example.org", service_types=[service_type("home-care")], areas=[area("west")])
+    _subscriber("nursing@example.org", service_types=[service_type("nursing-care")], all_areas=True)
+    fee = FeeExplanationFactory(status=DRAFT, service_type=service_type("home-care"))
+
+    services.market_item_publish(item=fee)
+
+    assert _emailed() == {"home.west@example.org"}
+    body = bytes(OutboxMessage.objects.get().message).decode()
+    assert fee.fee_level in body and reverse("market:fee", kwargs={"pk": fee.pk}) in body
 
 
 def test_the_review_date_must_be_after_the_publication_date():
