@@ -135,7 +135,19 @@ _READ_SURVEY = [
 ]
 
 # The New Deal (principles/) and market direction with fees (market/), role by role.
-_PRINCIPLES_BY_ROLE: dict[str, list[tuple[str, str]]] = {}
+# Council staff read drafts and see who has signed up (to chase them); the engagement manager writes and publishes.
+_READ_PRINCIPLES = [("principles", "view_principlesversion"), ("principles", "view_signup_coverage")]
+_PRINCIPLES_BY_ROLE: dict[str, list[tuple[str, str]]] = {
+    OFFICER: _READ_PRINCIPLES,
+    DIRECTORY_EDITOR: _READ_PRINCIPLES,
+    ENGAGEMENT_MANAGER: _READ_PRINCIPLES
+    + [
+        ("principles", "add_principlesversion"),
+        ("principles", "change_principlesversion"),
+        ("principles", "publish_principlesversion"),
+    ],
+    DIRECTOR: _READ_PRINCIPLES,
+}
 _MARKET_MODELS = [
     "commissioningintention",
     "marketpositionstatement",

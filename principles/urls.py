@@ -1,3 +1,9 @@
+from principles.views import coverage, signups, versions
+
 app_name = "principles"
 
-urlpatterns = []
+urlpatterns = [
+    *versions.urlpatterns,
+    *signups.urlpatterns,
+    *coverage.urlpatterns,
+]

@@ -44,7 +44,7 @@ def test_the_demo_seeds_on_sqlite_and_every_main_page_answers(tmp_path):
     lines = _run([str(BASE_DIR / "tests" / "sqlite" / "visit_pages.py")], database).splitlines()
 
     pages = [line for line in lines if not line.startswith("handover")]
-    assert len(pages) == 24, lines
+    assert len(pages) == 26, lines
     assert all(line.endswith(" 200") for line in pages), lines
     handovers = {line.split()[1]: int(line.split()[2]) for line in lines if line.startswith("handover")}
     assert handovers["partnerships.pilots"] >= 1, lines

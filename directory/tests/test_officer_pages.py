@@ -27,13 +27,15 @@ pytestmark = pytest.mark.django_db
 
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 # Session, user, roles; the officer with team, directorate and deputy; areas; responsibilities with their
-# topics, areas and service types; the viewer's permissions (for the editing links), read once.
-OFFICER_PAGE_QUERIES = 10
+# topics, areas and service types; the viewer's permissions (for the editing links), read once; the New Deal
+# section (the current version with the officer's sign-up).
+OFFICER_PAGE_QUERIES = 11
 # Session, user, roles; the team with directorate; members; responsibilities with officers, areas, types.
 TEAM_PAGE_QUERIES = 8
 # Session, user, roles; the provider with its contract manager; the names of its areas, service types, client
-# groups and associations, with the lead topics; its people; which responsibilities answer, and whom they name.
-PROVIDER_PAGE_QUERIES = 8
+# groups and associations, with the lead topics; its people; which responsibilities answer, and whom they name;
+# the New Deal section (the current version with the provider's sign-up).
+PROVIDER_PAGE_QUERIES = 9
 
 
 @pytest.fixture

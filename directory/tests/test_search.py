@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 # Session, user, roles; the teams, topics and areas to filter by; a page of officers with the total and the
-# topics each answers; market direction's one union.
-SEARCH_QUERIES = 5 + 1
+# topics each answers; the current New Deal version (principles' search source); market direction's one union.
+SEARCH_QUERIES = 5 + 1 + 1
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ from engagement.selectors.plan import month_start
 from partnerships.models import Stage
 from partnerships.scoping import pilots_visible_to
 from portal.relationship_themes import RelationshipTheme
+from principles.selectors.coverage import Headline as NewDealHeadline
+from principles.selectors.coverage import headline as new_deal_headline
 from surveys.models import Answer, Audience, Invitation, Question, Questionnaire, Response, SurveyCycle
 from surveys.suppression import minimum_group_size
 
@@ -331,6 +333,8 @@ class RelationshipOverview:
     whos_who: list[VerifiedShare]
     pilots: list[StageCount]
     minimum_group_size: int = field(default_factory=minimum_group_size)
+    # Sign-up to the current version of the New Deal; None before one is published.
+    new_deal: NewDealHeadline | None = None
 
     @property
     def any_pilots(self) -> bool:
@@ -354,6 +358,7 @@ def relationship_overview(user, *, now: dt.datetime | None = None) -> Relationsh
         enquiries=enquiries_last_twelve_months(today=today),
         whos_who=whos_who_verified(today=today),
         pilots=pilots_by_stage(user),
+        new_deal=new_deal_headline(),
     )
 
 

@@ -122,6 +122,7 @@ SCENARIOS = [
     Scenario("pilot page", OFFICER, "partnerships:pilot", url_kwargs=lambda: {"slug": _demo_pilot().slug}),
     Scenario("directors' dashboard", DIRECTOR, "surveys:dashboard"),
     Scenario("relationship overview", DIRECTOR, "surveys:overview"),
+    Scenario("sign-up coverage", DIRECTOR, "principles:coverage"),
     Scenario(
         "submit a response",
         PROVIDER,

@@ -45,11 +45,13 @@ PAGES = {
         ("home", {}),
         ("engagement:enquiry-figures", {}),
         ("surveys:dashboard", {}),
+        ("principles:coverage", {}),
     ],
     "provider@example.org": [
         ("home", {}),
         ("engagement:plan", {}),
         ("partnerships:register", {}),
+        ("principles:current", {}),
         ("market:direction", {}),
         ("market:opportunities", {}),
         ("market:fees", {}),

@@ -1,0 +1,57 @@
+"""What the New Deal adds to pages other parts own: a search result, and a status line on provider and officer pages."""
+
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from portal.contributions import PageSection, SearchResult
+from principles.selectors import versions as selectors
+
+SECTION_TEMPLATE = "principles/includes/page_section.html"
+
+
+def search(user, words: list[str]) -> list[SearchResult]:
+    """The current version, when it holds every word: published, so anyone signed in may find it."""
+    version = selectors.search_current(words)
+    if version is None:
+        return []
+    return [
+        SearchResult(
+            kind="The New Deal",
+            title=f"The New Deal, version {version.number}: {version.title}",
+            path=reverse("principles:current"),
+            summary=Truncator(version.body).words(30),
+        )
+    ]
+
+
+def provider_section(user, provider) -> PageSection | None:
+    """Whether the provider signed the current version, and if not, the last one it signed: one query."""
+    version = selectors.current_with_provider_status(provider.pk)
+    if version is None:
+        return None
+    return PageSection(
+        SECTION_TEMPLATE,
+        {
+            "version": version,
+            "subject": "This organisation",
+            "signed_current": version.signed_number == version.number,
+            "own": user.provider_organisation_id == provider.pk,
+            "sign_url": reverse("principles:sign-provider", args=[version.number, provider.pk]),
+        },
+    )
+
+
+def officer_section(user, officer) -> PageSection | None:
+    version = selectors.current_with_officer_status(officer.pk)
+    if version is None:
+        return None
+    return PageSection(
+        SECTION_TEMPLATE,
+        {
+            "version": version,
+            "subject": officer.full_name,
+            "signed_current": version.signed_number == version.number,
+            "own": officer.user_id is not None and officer.user_id == user.pk,
+            "sign_url": reverse("principles:sign-officer", args=[version.number]),
+        },
+    )
