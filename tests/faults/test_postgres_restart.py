@@ -60,6 +60,7 @@ def seed_traffic() -> None:
     from directory.tests import factories as directory
     from engagement.tests.factories_bookings import forum, provider_with_user
     from portal import roles
+    from portal.second_step import services as second_step
     from portal.tests.factories import OfficerFactory as CouncilUserFactory
     from surveys.models import Audience
     from surveys.tests import factories as surveys
@@ -72,6 +73,7 @@ def seed_traffic() -> None:
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[second_step.SESSION_KEY] = second_step.PASSED  # signed in as a test's force_login would
         session.create()
         return session.session_key
 

@@ -24,12 +24,14 @@ from django.test import Client
 from directory.models import ProviderOrganisation
 from engagement.models import Enquiry
 from portal.models import User
+from tests.second_step import pass_second_step
 
 call_command("check", databases=["default"])
 call_command("migrate", check_unapplied=True, verbosity=0)
 officer = User.objects.get(email="restored.officer@council.example.org")
 client = Client()
 client.force_login(officer)
+pass_second_step(client)  # as force_login skips the password
 provider = ProviderOrganisation.objects.get(name="Restored Care Homes Ltd")
 page = client.get(f"/directory/providers/{provider.pk}/")
 print(ProviderOrganisation.objects.filter(name__startswith="Restored").count(), Enquiry.objects.count(),
