@@ -1,4 +1,4 @@
-"""Sign-in and password forms, laid out with the GOV.UK Design System."""
+"""The GOV.UK layout every part's forms share, and the sign-in and password forms."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
@@ -7,13 +7,22 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 
 
-def form_helper(*fields: Field, submit: str) -> FormHelper:
+def form_helper(*fields, submit: str | None = None, warning: bool = False) -> FormHelper:
+    """The page template holds the <form> element, its CSRF token and the error summary; a GET filter's form has
+    no token, so none is written into the address. `warning` makes the button red, for what cannot be undone."""
     helper = FormHelper()
-    # The page template holds the <form> element, with its CSRF token and error summary.
     helper.form_tag = False
+    helper.disable_csrf = True
     helper.label_size = Size.SMALL
-    helper.layout = Layout(*fields, Button("submit", submit))
+    helper.legend_size = Size.SMALL
+    button = [Button.warning("submit", submit) if warning else Button("submit", submit)] if submit else []
+    helper.layout = Layout(*fields, *button)
     return helper
+
+
+def add_service_error(form: forms.Form, error) -> None:
+    """Show a service's refusal against the field it is about, or at the top of the error summary."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class SignInForm(auth_forms.AuthenticationForm):

@@ -4,10 +4,10 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from directory.forms.editing import GovukDateField, OfficerChoiceField, officers_in_post
-from engagement.forms.groups import form_helper
 from engagement.models import Activity, Booking, EngagementGroup, Feedback
 from engagement.selectors.followup import activities_of_group
 from engagement.services.followup import ANSWER_NEEDED_TO_PUBLISH
+from portal.forms import form_helper
 
 
 class BookingChoiceField(forms.ModelChoiceField):

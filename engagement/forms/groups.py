@@ -1,7 +1,6 @@
 """Forms for keeping the engagement groups, their terms of reference and their maturity."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils import timezone
 
@@ -10,22 +9,7 @@ from directory.models import Area, ProviderAssociation, ProviderOrganisation
 from engagement.models import EngagementGroup, MaturityAssessment
 from engagement.selectors.groups import Quarter, recent_quarters
 from engagement.services.groups import APPROVAL_IN_FUTURE, ASSESSMENT_IN_FUTURE, REVIEW_BEFORE_APPROVAL
-
-
-def form_helper(*fields, submit: str | None = None) -> FormHelper:
-    """The template's own <form> holds the CSRF token when it posts; a GET filter keeps it out of the address."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*fields, *([Button("submit", submit)] if submit else []))
-    return helper
-
-
-def add_service_error(form: forms.Form, error) -> None:
-    """Show a service's refusal against its field (or above the form), so the page has an error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from portal.forms import form_helper
 
 
 class ProviderChoiceField(forms.ModelMultipleChoiceField):

@@ -4,8 +4,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Fixed, Size
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from directory.forms.editing import GovukDateField, OfficerChoiceField, officers
 from directory.models import Area, ServiceType
 from engagement.models import Activity, EngagementGroup
 from engagement.services import plan as services
+from portal.forms import form_helper
 from portal.select_options import SelectOptionsForm
 
 TIERS = (("1", "Tier One providers"), ("2", "Tier Two providers"), ("3", "Tier Three providers"))
@@ -29,16 +29,6 @@ _FORM_FIELD = {
     "bookings_close_at": "bookings_close_on",
     "cancel_by": "cancel_by_on",
 }
-
-
-def _helper(*fields, submit: str, warning: bool = False) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the template's own <form> holds the CSRF token
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    button = Button.warning("submit", submit) if warning else Button("submit", submit)
-    helper.layout = Layout(*fields, button)
-    return helper
 
 
 class GovukTimeField(forms.Field):
@@ -217,7 +207,7 @@ class ActivityForm(forms.Form):
         self.fields["status"].initial = Activity.Status.PLANNED
         self.fields["tiers"].initial = [value for value, _ in TIERS]
         self._describe_ad_hoc()
-        self.helper = _helper(*self._layout(), submit="Save activity")
+        self.helper = form_helper(*self._layout(), submit="Save activity")
 
     def _describe_ad_hoc(self) -> None:
         weeks = settings.ENGAGEMENT_PLAN_WEEKS_AHEAD
@@ -379,7 +369,7 @@ class ActivityCancelForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reason", rows=4), submit="Cancel activity", warning=True)
+        self.helper = form_helper(Field.textarea("reason", rows=4), submit="Cancel activity", warning=True)
 
 
 class AdHocApproveForm(forms.Form):
@@ -387,7 +377,7 @@ class AdHocApproveForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit="Approve ad hoc activity")
+        self.helper = form_helper(submit="Approve ad hoc activity")
 
 
 class PlanFilterForm(SelectOptionsForm):

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
 from engagement.forms import followup as forms
-from engagement.forms.groups import add_service_error
 from engagement.models import Activity, EngagementGroup
 from engagement.selectors import followup as selectors
 from engagement.selectors.groups import groups_visible_to
 from engagement.services import followup as services
+from portal.forms import add_service_error
 from portal.permissions import is_council_staff
 
 PAGE_SIZE = 25

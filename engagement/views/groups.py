@@ -17,6 +17,7 @@ from engagement.models import EngagementGroup
 from engagement.selectors import groups as selectors
 from engagement.services import groups as services
 from engagement.views import followup
+from portal.forms import add_service_error
 from portal.permissions import CouncilStaffRequiredMixin, is_council_staff
 
 PAGE_SIZE = 50
@@ -95,7 +96,7 @@ class GroupFormView(GroupPermissionMixin, FormView):
         try:
             group = self.save(form.cleaned_data)
         except services.GroupError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message(group))
         return redirect("engagement:group-detail", slug=group.slug)
@@ -150,7 +151,7 @@ class TermsAddView(GroupPermissionMixin, FormView):
         try:
             terms = services.terms_create(group=self.group, by=self.request.user, **form.cleaned_data)
         except services.GroupError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Version {terms.version} of the terms of reference saved")
         return redirect("engagement:group-detail", slug=self.group.slug)
@@ -174,7 +175,7 @@ class MaturityAddView(GroupPermissionMixin, FormView):
                 notes=form.cleaned_data["notes"],
             )
         except services.GroupError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Maturity assessment of {self.group} saved")
         return redirect("engagement:group-detail", slug=self.group.slug)

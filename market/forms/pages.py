@@ -1,30 +1,14 @@
 """Forms engagement managers write market direction and fees pages with; field names are the services' own."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field
 from django import forms
 
 from directory.forms.editing import GovukDateField, OfficerChoiceField, officers_in_post
 from directory.models import Area, ServiceType
 from market.models import CommercialOpportunity, CommissioningIntention
+from portal.forms import form_helper
 
 EVERY_AREA_HINT = "Leave every box clear if it is for every area."
-
-
-def form_helper(*fields, submit: str | None = None) -> FormHelper:
-    """The template's own <form> holds the CSRF token when it posts; a GET filter keeps it out of the address."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*fields, *([Button("submit", submit)] if submit else []))
-    return helper
-
-
-def add_service_error(form: forms.Form, error) -> None:
-    """Show a service's refusal against its field (or above the form), so the page has an error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _text(label: str, what: str, *, max_length: int = 200, hint: str = "") -> forms.CharField:

@@ -4,7 +4,7 @@ from crispy_forms_gds.layout import Field
 from django import forms
 
 from directory.models import Area, ServiceType
-from market.forms.pages import form_helper
+from portal.forms import form_helper
 
 
 class SubscriptionForm(forms.Form):

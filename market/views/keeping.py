@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 from market.forms import pages as forms
 from market.selectors import pages as selectors
 from market.services import publishing as services
+from portal.forms import add_service_error
 from portal.permissions import is_council_staff
 
 # kind in the address: (form, service, what it is called)
@@ -85,7 +86,7 @@ class PageFormView(_KindMixin, FormView):
         try:
             item = self.service(item=self.item, **form.cleaned_data)
         except services.MarketError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, f"The {self.what} was saved" if self.item else f"Draft {self.what} saved"

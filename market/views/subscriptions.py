@@ -7,10 +7,10 @@ from django.urls import path
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
-from market.forms.pages import add_service_error
 from market.forms.subscriptions import SubscriptionForm
 from market.selectors.subscriptions import subscription_of
 from market.services import subscriptions as services
+from portal.forms import add_service_error
 
 
 class _ProviderUserRequiredMixin(UserPassesTestMixin):

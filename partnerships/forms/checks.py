@@ -1,33 +1,17 @@
 """Forms for opening a round of the relationship check and answering it."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils import timezone
 
 from directory.forms.editing import GovukDateField
 from partnerships.models import PilotPartner
 from partnerships.services.checks import CLOSES_BEFORE_OPENING, OPENS_IN_THE_PAST, rating_missing_message
+from portal.forms import form_helper
 from portal.relationship_themes import RelationshipRating, RelationshipTheme
 
 COMMENT_MAX_LENGTH = 2000
 COUNCIL = "council"
-
-
-def _helper(*fields, submit: str) -> FormHelper:
-    """The template's own <form> holds the CSRF token."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*fields, Button("submit", submit))
-    return helper
-
-
-def add_service_error(form: forms.Form, error) -> None:
-    """Show a service's refusal against its field (or above the form), so the page has an error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class CheckOpenForm(forms.Form):
@@ -44,7 +28,7 @@ class CheckOpenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("opened_on"), Field("closes_on"), submit="Open the round")
+        self.helper = form_helper(Field("opened_on"), Field("closes_on"), submit="Open the round")
 
     def clean(self):
         cleaned = super().clean()
@@ -109,7 +93,7 @@ class CheckResponseForm(forms.Form):
             layout.append(Field.radios("respondent", small=True))
         layout += [Field.radios(theme.value, small=True, inline=True) for theme in RelationshipTheme]
         layout.append(Field.textarea("comment", rows=4))
-        self.helper = _helper(*layout, submit="Send answers")
+        self.helper = form_helper(*layout, submit="Send answers")
         # The themes come after the respondent and before the comment, in the error summary too.
         self.order_fields(["respondent", *RelationshipTheme.values, "comment"])
 

@@ -11,7 +11,6 @@ from django.utils.functional import cached_property
 from directory.forms.editing import GovukDateField
 from partnerships.models import Evaluation, Lesson, Objective, ObjectiveOutcome
 from partnerships.services.evaluation import IN_THE_FUTURE, NO_SUMMARY, Outcome
-from portal.service_errors import ServiceError
 
 OBJECTIVES_CHANGED = "The pilot's objectives changed while you were writing: check this objective again"
 
@@ -28,11 +27,6 @@ def _helper(*fields, submit: str | None = None, form_tag: bool = False, warning:
         buttons = [Button.warning("submit", submit) if warning else Button("submit", submit)]
     helper.layout = Layout(*fields, *buttons)
     return helper
-
-
-def add_service_error(form: forms.Form, error: ServiceError) -> None:
-    """Show a service's refusal against the field it is about, or at the top of the error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class EvaluationForm(forms.Form):

@@ -1,7 +1,6 @@
 """Forms of the register: its filters, a pilot's record, its partners and why it is strategic."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Size
 from django import forms
 from django.db.models import Q
 
@@ -9,26 +8,10 @@ from directory.forms.editing import OfficerChoiceField, officers_in_post
 from directory.models import Area, ProviderOrganisation, ServiceType
 from partnerships.models import PartnershipPilot, PilotPartner, StrategicReason
 from partnerships.services import pilots as services
+from portal.forms import form_helper
 from portal.select_options import SelectOptionsForm
 
 COUNCIL_ONLY_HINT = "Council staff only: providers never see this."
-
-
-def form_helper(*fields, submit: str | None = None, warning: bool = False) -> FormHelper:
-    """The template's own <form> holds the CSRF token when it posts; a GET filter keeps it out of the address."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    button = [Button.warning("submit", submit) if warning else Button("submit", submit)] if submit else []
-    helper.layout = Layout(*fields, *button)
-    return helper
-
-
-def add_service_error(form: forms.Form, error: services.PilotError) -> None:
-    """Show a service's refusal against its field (or above the form), so the page has an error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class RegisterFilterForm(SelectOptionsForm):

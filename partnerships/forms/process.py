@@ -3,8 +3,7 @@
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.db.models import Q
 
@@ -12,27 +11,11 @@ from directory.forms.editing import GovukDateField, OfficerChoiceField
 from directory.models import Officer
 from partnerships.models import Objective, PartnershipPilot, ProcurementRecord, Risk, Stage
 from partnerships.services.stages import NOT_A_STAGE, STOP_NOTE_REQUIRED, next_stages
-from portal.service_errors import ServiceError
+from portal.forms import form_helper
 
 YES, NO = "yes", "no"
 _YES_NO = ((YES, "Yes"), (NO, "No"))
 _DATE_HINT = "For example, 27 3 2027"
-
-
-def _helper(*fields, submit: str, warning: bool = False) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False  # the template's own <form> holds the CSRF token
-    helper.disable_csrf = True
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    button = Button.warning("submit", submit) if warning else Button("submit", submit)
-    helper.layout = Layout(*fields, button)
-    return helper
-
-
-def add_service_error(form: forms.Form, error: ServiceError) -> None:
-    """Show a service's refusal against the field it is about, or at the top of the error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _yes_no(label: str, *, help_text: str = "", what: str) -> forms.TypedChoiceField:
@@ -96,7 +79,7 @@ class StageChangeForm(forms.Form):
             else Choice(stage.value, f"Move to {stage.label.lower()}")
             for stage in next_stages(pilot.stage)
         ]
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("to_stage", legend_size=Size.MEDIUM, legend_tag="h2"),
             Field.textarea("note", rows=4),
             submit="Change stage",
@@ -139,7 +122,7 @@ class ProcurementForm(forms.Form):
                 name: getattr(record, name) for name in ("route", "decision", "decided_on", "decided_by")
             }
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("route", small=True),
             Field.textarea("decision", rows=5),
             Field("decided_on"),
@@ -159,7 +142,7 @@ class _PlanForm(forms.Form):
         if instance is not None:
             kwargs["initial"] = {name: self.initial_value(instance, name) for name in self.fields_of_entry}
         super().__init__(*args, **kwargs)
-        self.helper = _helper(*self.layout(), submit=self.submit)
+        self.helper = form_helper(*self.layout(), submit=self.submit)
 
     def initial_value(self, instance, name: str) -> Any:
         value = getattr(instance, name)

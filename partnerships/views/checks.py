@@ -21,6 +21,7 @@ from partnerships.models import PartnershipPilot
 from partnerships.scoping import pilots_visible_to
 from partnerships.selectors import checks as selectors
 from partnerships.services import checks as services
+from portal.forms import add_service_error
 from portal.permissions import is_council_staff
 
 OPEN_PERMISSION = "partnerships.add_relationshipcheck"
@@ -94,7 +95,7 @@ class CheckOpenView(PermissionRequiredMixin, FormView):
                 pilot=self.pilot, opened_by=self.request.user, **form.cleaned_data
             )
         except services.CheckError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -180,7 +181,7 @@ class CheckRespondView(FormView):
                 comment=form.cleaned_data["comment"],
             )
         except services.CheckError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         side = partner.name if partner else "the council"
         closes_on = date_format(self.check_round.closes_on, "j F Y")

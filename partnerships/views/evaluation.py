@@ -18,6 +18,7 @@ from partnerships.filters_lessons import LessonFilter
 from partnerships.forms import evaluation as forms
 from partnerships.selectors import evaluation as selectors
 from partnerships.services import evaluation as services
+from portal.forms import add_service_error
 
 LESSONS_PAGE_SIZE = 20
 
@@ -84,7 +85,7 @@ class EvaluationFormMixin(OfficerMixin):
         try:
             evaluation = self.save(form.cleaned_data, formset.outcomes)
         except services.EvaluationError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.render(form, formset)
         messages.success(request, self.success_message)
         return redirect("partnerships:evaluation", slug=self.pilot.slug, pk=evaluation.pk)
@@ -170,7 +171,7 @@ class EvaluationPublishView(OfficerMixin, TemplateView):
         try:
             services.evaluation_publish(evaluation=evaluation, by=request.user)
         except services.EvaluationError as error:
-            forms.add_service_error(context["form"], error)
+            add_service_error(context["form"], error)
             return self.render_to_response(context)
         messages.success(request, f"{evaluation.get_point_display()} evaluation published")
         return redirect("partnerships:evaluation", slug=evaluation.pilot.slug, pk=evaluation.pk)
@@ -199,7 +200,7 @@ class LessonAddView(OfficerMixin, TemplateView):
         try:
             lesson = services.lesson_add(evaluation=self.evaluation, by=request.user, **form.cleaned_data)
         except services.EvaluationError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.render(form)
         messages.success(request, f"Lesson added: {lesson.title}")
         return redirect("partnerships:evaluation", slug=self.evaluation.pilot.slug, pk=self.evaluation.pk)

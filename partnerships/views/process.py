@@ -27,6 +27,7 @@ from partnerships.scoping import sees_everything
 from partnerships.selectors import process as selectors
 from partnerships.services import plan as plan_services
 from partnerships.services import stages as stage_services
+from portal.forms import add_service_error
 from portal.service_errors import ServiceError
 
 CHANGE_STAGE_PERMISSION = "partnerships.change_partnershippilot"
@@ -55,7 +56,7 @@ class _PilotStepView(PermissionRequiredMixin, FormView):
         try:
             saved = self.save(form)
         except ServiceError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message(saved))
         return redirect("partnerships:pilot", slug=self.pilot.slug)

@@ -18,6 +18,7 @@ from partnerships.forms import pilots as forms
 from partnerships.selectors import register as selectors
 from partnerships.services import pilots as services
 from portal import roles
+from portal.forms import add_service_error
 from portal.permissions import is_council_staff
 
 PAGE_SIZE = 25
@@ -139,7 +140,7 @@ class PilotFormView(PilotPermissionMixin, FormView):
         try:
             self.pilot = self.save(form.cleaned_data)
         except services.PilotError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         return self.back_to_pilot(self.success_message())
 
@@ -175,7 +176,7 @@ class PartnerFormView(PilotPermissionMixin, FormView):
         try:
             partner = self.save(form.cleaned_data)
         except services.PilotError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         return self.back_to_pilot(self.success_message(partner), "#partners")
 
@@ -212,7 +213,7 @@ class PartnerRemoveView(PilotPermissionMixin, FormView):
         try:
             services.pilot_partner_remove(partner=self.partner, by=self.request.user)
         except services.PilotError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         return self.back_to_pilot(f"{name} was removed from the pilot's partners", "#partners")
 
@@ -229,7 +230,7 @@ class ReasonsEditView(PilotPermissionMixin, FormView):
         try:
             services.pilot_reasons_set(pilot=self.pilot, by=self.request.user, reasons=form.reasons)
         except services.PilotError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         return self.back_to_pilot(f"Why {self.pilot} is strategic was saved", "#reasons")
 

@@ -1,30 +1,13 @@
 """Forms of the New Deal: writing a version, publishing it, signing up, and filtering who has not signed."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils.html import escape
 
 from directory.models import Area, Directorate, ProviderOrganisation, ServiceType, Team
-from portal.service_errors import ServiceError
+from portal.forms import form_helper
 from principles.services.signups import NO_NAME, NO_ROLE, NOT_ENTITLED
 from principles.services.versions import NO_BODY, NO_TITLE
-
-
-def _helper(*fields, submit: str | None = None) -> FormHelper:
-    helper = FormHelper()
-    # The template's own <form> holds the CSRF token.
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*fields, *([Button("submit", submit)] if submit else []))
-    return helper
-
-
-def add_service_error(form: forms.Form, error: ServiceError) -> None:
-    """Show a service's refusal against the field it is about, or at the top of the error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class VersionForm(forms.Form):
@@ -50,7 +33,7 @@ class VersionForm(forms.Form):
                 "what_changed": instance.what_changed,
             }
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("title"),
             Field.textarea("body", rows=15),
             Field.textarea("what_changed", rows=4),
@@ -63,7 +46,7 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit="Approve and publish")
+        self.helper = form_helper(submit="Approve and publish")
 
 
 class ProviderSignUpForm(forms.Form):
@@ -84,7 +67,7 @@ class ProviderSignUpForm(forms.Form):
         # The GOV.UK templates show labels and button text as given: the organisation's name is escaped here.
         name = escape(organisation.name)
         self.fields["entitled"].label = f"I am entitled to act for {name} and sign up on its behalf"
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("signer_name"),
             Field.text("signer_role"),
             Field("entitled"),
@@ -95,7 +78,7 @@ class ProviderSignUpForm(forms.Form):
 class OfficerSignUpForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit="Sign up")
+        self.helper = form_helper(submit="Sign up")
 
 
 class ProvidersNotSignedForm(forms.Form):
@@ -125,7 +108,7 @@ class ProvidersNotSignedForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("tier"), Field.select("area"), Field.select("service_type"), submit="Show"
         )
 
@@ -143,4 +126,4 @@ class OfficersNotSignedForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.select("directorate"), Field.select("team"), submit="Show")
+        self.helper = form_helper(Field.select("directorate"), Field.select("team"), submit="Show")

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from directory.models import Officer, ProviderOrganisation
+from portal.forms import add_service_error
 from portal.permissions import is_council_staff
 from principles import forms
 from principles.selectors import versions as selectors
@@ -69,7 +70,7 @@ class SignUpMixin:
         try:
             self.sign(form.cleaned_data)
         except services.PrinciplesError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.render(form)
         messages.success(request, self.success_message)
         return redirect("principles:current")

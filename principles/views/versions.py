@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from portal import roles
+from portal.forms import add_service_error
 from principles import forms
 from principles.selectors import versions as selectors
 from principles.services import versions as services
@@ -89,7 +90,7 @@ class VersionFormMixin(PermissionFirstMixin):
         try:
             version = self.save(form.cleaned_data)
         except services.PrinciplesError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.render(form)
         messages.success(request, f"Draft of version {version.number} saved. Publish it when it is approved.")
         return redirect("principles:version", number=version.number)
@@ -143,7 +144,7 @@ class VersionPublishView(PermissionFirstMixin, TemplateView):
         try:
             version = services.version_publish(version=context["version"], by=request.user)
         except services.PrinciplesError as error:
-            forms.add_service_error(context["form"], error)
+            add_service_error(context["form"], error)
             return self.render_to_response(context)
         messages.success(
             request, f"Version {version.number} published: providers and officers are now asked to sign it"

@@ -2,33 +2,16 @@
 
 import re
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from directory.forms.editing import GovukDateField
+from portal.forms import form_helper
 from portal.relationship_themes import RelationshipTheme
-from portal.service_errors import ServiceError
 from surveys.models import Audience, Question, Questionnaire, Segment, SurveyCycle
 from surveys.services.cycles import REMINDER_DAYS, REMINDER_RANGE, SEGMENTS_BY_AUDIENCE, TARGET_RANGE
 
 REMINDER_FORMAT = "Enter {what} as whole numbers separated by commas, like {example}"
-
-
-def form_helper(*fields, submit: str, warning: bool = False) -> FormHelper:
-    """The template's own <form> holds the CSRF token and the error summary."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*fields, Button.warning("submit", submit) if warning else Button("submit", submit))
-    return helper
-
-
-def add_service_error(form: forms.Form, error: ServiceError) -> None:
-    """Show a service's refusal against the field it is about, or at the top of the error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def days_text(days) -> str:

@@ -29,11 +29,6 @@ SEGMENT_RECORDS = {
 SEGMENT_CHOICES = {Segment.SIZE: ProviderSize.choices, Segment.SENIORITY: Officer.Seniority.choices}
 
 
-def add_service_error(form: forms.Form, error) -> None:
-    """Show a service's refusal against its field (or above the form), so the page has an error summary."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 # Labels and hints are printed as they are (the GOV.UK templates mark them safe): a stored question is escaped.
 def _agreement_field(question: Question, *, required: bool) -> forms.ChoiceField:
     return forms.ChoiceField(

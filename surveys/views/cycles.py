@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from portal import roles
+from portal.forms import add_service_error
 from surveys.forms import cycles as forms
 from surveys.selectors import cycles as selectors
 from surveys.services import cycles as services
@@ -72,7 +73,7 @@ class CycleFormView(SurveyPermissionMixin, FormView):
         try:
             self.cycle = self.save(form.cleaned_data)
         except services.CycleError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message())
         return redirect("surveys:cycle", year=self.cycle.year)
@@ -178,7 +179,7 @@ class QuestionFormView(QuestionnairePermissionMixin, FormView):
         try:
             question = self.save(form.cleaned_data)
         except services.CycleError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return self.back_to_questionnaire(f"#question-{question.pk}")
@@ -211,7 +212,7 @@ class QuestionRemoveView(QuestionnairePermissionMixin, FormView):
         try:
             services.question_remove(question=self.question)
         except services.CycleError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "The question was removed")
         return self.back_to_questionnaire("#questions")

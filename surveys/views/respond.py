@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from portal.forms import add_service_error
 from surveys.forms import respond as forms
 from surveys.models import SurveyCycle
 from surveys.selectors import respond as selectors
@@ -76,7 +77,7 @@ class RespondView(FormView):
             else:
                 services.response_submit(invitation=self.invitation, answers=form.answers)
         except services.ResponseError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         if saving:
             closes_on = date_format(self.invitation.cycle.closes_on, "j F Y")
@@ -115,7 +116,7 @@ class InvitationsSendView(PermissionRequiredMixin, FormView):
         try:
             invited = invitation_services.invitations_send(cycle=self.cycle, sent_by=self.request.user)
         except invitation_services.InvitationError as error:
-            forms.add_service_error(form, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         if invited:
             messages.success(self.request, f"{invited} invitation{'s' if invited != 1 else ''} sent")
