@@ -13,3 +13,4 @@ class PrinciplesConfig(AppConfig):
         contributions.register_search("principles", new_deal.search)
         contributions.register_provider_section("principles", new_deal.provider_section)
         contributions.register_officer_section("principles", new_deal.officer_section)
+        contributions.register_calendar("principles", new_deal.calendar)

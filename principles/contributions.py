@@ -1,9 +1,15 @@
-"""What the New Deal adds to pages other parts own: a search result, and a status line on provider and officer pages."""
+"""What the New Deal adds to pages other parts own: a search result, a status line on provider and officer pages, and
+its versions' publication days in the forward plan's calendar feed."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 
-from portal.contributions import PageSection, SearchResult
+from portal.contributions import DatedItem, PageSection, SearchResult
+from principles.models import PrinciplesVersion
 from principles.selectors import versions as selectors
 
 SECTION_TEMPLATE = "principles/includes/page_section.html"
@@ -55,3 +61,23 @@ def officer_section(user, officer) -> PageSection | None:
             "sign_url": reverse("principles:sign-officer", args=[version.number]),
         },
     )
+
+
+# As far back as the feed shows market direction's dates: a calendar shows what is coming and what just happened.
+CALENDAR_DAYS_BACK = 90
+
+
+def calendar(user) -> list[DatedItem]:
+    """The days recent versions were published, as all-day events: one query."""
+    since = timezone.now() - timedelta(days=CALENDAR_DAYS_BACK)
+    versions = PrinciplesVersion.objects.published().filter(published_at__gte=since).order_by("number")
+    return [
+        DatedItem(
+            uid=f"new-deal-version-{version.pk}",
+            title=f"The New Deal, version {version.number} published",
+            starts_on=timezone.localdate(version.published_at),
+            url=settings.SITE_URL + reverse("principles:version", args=[version.number]),
+            description=version.what_changed,
+        )
+        for version in versions
+    ]

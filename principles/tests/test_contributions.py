@@ -1,10 +1,17 @@
+from datetime import timedelta
+
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
 
 from directory.tests.factories import OfficerFactory, ProviderOrganisationFactory
+from engagement.selectors.plan import feed_token
 from portal import contributions
 from portal.tests.factories import OfficerFactory as OfficerUserFactory
 from portal.tests.factories import ProviderUserFactory
+from principles.contributions import calendar
 from principles.tests.factories import (
     OfficerSignUpFactory,
     PrinciplesVersionFactory,
@@ -81,3 +88,42 @@ def test_no_section_before_anything_is_published():
         for s in contributions.provider_sections(OfficerUserFactory(), provider)
         if "principles" in s.template_name
     ] == []
+
+
+def test_the_forward_plans_feed_carries_recent_publication_days_with_stable_uids():
+
+    published_at = timezone.now() - timedelta(days=3)
+    PrinciplesVersionFactory(number=1, published_at=timezone.now() - timedelta(days=400))
+    PrinciplesVersionFactory(
+        number=2, published_at=published_at, what_changed="Fees are explained each year."
+    )
+    draft(number=3)
+    user = ProviderUserFactory()
+
+    feeds = [Client().get(reverse("engagement:plan-ical"), {"token": feed_token(user)}) for _ in range(2)]
+
+    events = [
+        {
+            str(e["summary"]): (str(e["uid"]), e["dtstart"].dt, str(e["description"]))
+            for e in Calendar.from_ical(f.content).walk("VEVENT")
+        }
+        for f in feeds
+    ]
+    assert events[0] == events[1], "the same UIDs in every copy of the feed"
+    new_deal = {summary: event for summary, event in events[0].items() if summary.startswith("The New Deal")}
+    assert list(new_deal) == ["The New Deal, version 2 published"], "neither the old one nor the draft"
+    uid, day, description = new_deal["The New Deal, version 2 published"]
+    assert uid.startswith("new-deal-version-") and day == timezone.localdate(published_at)
+    assert description == "Fees are explained each year."
+
+
+def test_the_calendar_source_is_one_query_however_many_versions(django_assert_num_queries):
+
+    for number in range(1, 6):
+        PrinciplesVersionFactory(number=number)
+    user = ProviderUserFactory()
+
+    with django_assert_num_queries(1):
+        items = calendar(user)
+
+    assert len(items) == 5
