@@ -16,9 +16,9 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal import roles
 from portal.models import RecoveryCode, SecondStepReset, User
 from portal.outbox.services import outbox_message_record
+from portal.permissions import is_council_staff
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class SecondStepRefused(Exception):
 
 
 def is_council_account(user) -> bool:
-    return bool(user.is_superuser or user.is_staff or roles.role_names(user) & roles.COUNCIL_ROLES)
+    return bool(user.is_superuser or user.is_staff) or is_council_staff(user)
 
 
 def required_for(user) -> bool:

@@ -100,6 +100,11 @@ def current_with_officer_status(officer_id: int) -> PrinciplesVersion | None:
     )
 
 
+def linked_officer(user) -> Officer | None:
+    """The who's-who entry linked to the user's sign-in, with its team, if any."""
+    return Officer.objects.filter(user=user).select_related("team").first()
+
+
 def linked_officer_id(user) -> int | None:
     """The who's-who entry linked to the user's sign-in, if any."""
     if user.provider_organisation_id:

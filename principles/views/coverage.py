@@ -35,7 +35,7 @@ class NotSignedMixin(PermissionFirstMixin):
         self.version = current_version()
         self.form = self.form_class(self.request.GET or None)
         if self.version is None:
-            return self.queryset_for(None, {}).none()
+            return self.model.objects.none()
         # A choice that is not on the list shows as an error and the list is not narrowed.
         filters = self.form.cleaned_data if self.form.is_valid() else {}
         return self.queryset_for(self.version, filters)
@@ -47,13 +47,12 @@ class NotSignedMixin(PermissionFirstMixin):
 
 
 class ProvidersNotSignedView(NotSignedMixin, ListView):
+    model = ProviderOrganisation
     template_name = "principles/not_signed_providers.html"
     context_object_name = "providers"
     form_class = forms.ProvidersNotSignedForm
 
     def queryset_for(self, version, filters):
-        if version is None:
-            return ProviderOrganisation.objects.all()
         return selectors.providers_not_signed(
             version,
             tier=filters.get("tier"),
@@ -63,13 +62,12 @@ class ProvidersNotSignedView(NotSignedMixin, ListView):
 
 
 class OfficersNotSignedView(NotSignedMixin, ListView):
+    model = Officer
     template_name = "principles/not_signed_officers.html"
     context_object_name = "officers"
     form_class = forms.OfficersNotSignedForm
 
     def queryset_for(self, version, filters):
-        if version is None:
-            return Officer.objects.all()
         return selectors.officers_not_signed(
             version, directorate=filters.get("directorate"), team=filters.get("team")
         )

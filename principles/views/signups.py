@@ -120,7 +120,7 @@ class OfficerSignUpView(SignUpMixin, TemplateView):
 
     @cached_property
     def officer(self) -> Officer | None:
-        return Officer.objects.filter(user=self.request.user).select_related("team").first()
+        return selectors.linked_officer(self.request.user)
 
     @cached_property
     def existing(self):
